@@ -1,0 +1,87 @@
+// Runs an MCP server built by a factory over stdio (default) or, with `--http <port>`, over
+// Streamable HTTP at http://127.0.0.1:<port>/mcp with one Server per session. Shared by the demo
+// MLflow server and the test fixtures, so both speak the transports the gateway fronts.
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+
+export type ServeMode = { kind: 'stdio' } | { kind: 'http'; port: number };
+
+// Parses `[--http <port>]` (or `--http=<port>`); anything else is a usage error.
+export function parseServeArgs(argv: readonly string[]): ServeMode {
+  if (argv.length === 0) return { kind: 'stdio' };
+  const [flag, value, ...rest] = argv[0]?.startsWith('--http=') ? ['--http', argv[0].slice(7), ...argv.slice(1)] : argv;
+  const port = Number(value);
+  if (flag !== '--http' || rest.length > 0 || value === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`usage: [--http <port>] (port 0 picks a free one); got: ${argv.join(' ')}`);
+  }
+  return { kind: 'http', port };
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+}
+
+async function serveHttp(createServer: () => Server, port: number, label: string): Promise<void> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  let allowedHosts: string[] = [];
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/mcp') return sendError(res, 404, 'Not found: the endpoint is /mcp');
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const transport = sessions.get(sessionId);
+      if (!transport) return sendError(res, 404, 'Session not found');
+      return transport.handleRequest(req, res);
+    }
+    if (req.method !== 'POST') return sendError(res, 400, 'Bad Request: no Mcp-Session-Id header');
+    // A POST without a session may only be `initialize`; the transport itself rejects anything else.
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => void sessions.set(id, transport),
+      onsessionclosed: (id) => void sessions.delete(id),
+      enableDnsRebindingProtection: true,
+      allowedHosts,
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    const server = createServer();
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+    if (!transport.sessionId) await server.close();
+  }
+
+  const http = createHttpServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      process.stderr.write(`${label}: request failed: ${String(error)}\n`);
+      if (!res.headersSent) sendError(res, 500, 'Internal server error');
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, '127.0.0.1', () => resolve());
+  });
+  const bound = (http.address() as AddressInfo).port;
+  // Loopback only, and Host checked: a browser page cannot reach the server through DNS rebinding.
+  allowedHosts = [`127.0.0.1:${bound}`, `localhost:${bound}`];
+  process.stderr.write(`listening on http://127.0.0.1:${bound}/mcp\n`);
+}
+
+export async function serveMcp(createServer: () => Server, argv: readonly string[], label: string): Promise<void> {
+  let mode: ServeMode;
+  try {
+    mode = parseServeArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${label}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  if (mode.kind === 'http') return serveHttp(createServer, mode.port, label);
+  await createServer().connect(new StdioServerTransport());
+}

@@ -1,0 +1,48 @@
+// The audit contract: one event per decision, never raw argument values.
+
+export type AuditDecision = 'allow' | 'deny' | 'rate_limited' | 'approval';
+
+/** What became of a call after the decision. */
+export type UpstreamStatus =
+  | 'ok' /* the server answered with a result */
+  | 'tool_error' /* the server answered with isError: true */
+  | 'error' /* the server answered with a JSON-RPC error */
+  | 'failed' /* the call could not be delivered or the connection broke */
+  | 'not_sent'; /* the gateway answered itself */
+
+export interface AuditEvent {
+  time: number;
+  server: string;
+  grantId: string;
+  sessionId?: string;
+  tool: string;
+  decision: AuditDecision;
+  rule: string;
+  reason?: string;
+  argKeys: readonly string[];
+  argHash: string;
+  upstreamStatus: UpstreamStatus;
+  latencyMs?: number;
+}
+
+export interface AuditFilter {
+  server?: string;
+  grantId?: string;
+  tool?: string;
+  decision?: AuditDecision;
+  sinceMs?: number;
+  limit?: number;
+}
+
+export interface AuditSink {
+  /** Queues an event; never blocks the call. */
+  record(event: AuditEvent): void;
+  /** Writes every queued event. */
+  flush(): Promise<void>;
+  /** Flushes, then releases resources. */
+  close(): Promise<void>;
+}
+
+export interface AuditReader {
+  query(filter: AuditFilter): AuditEvent[];
+}

@@ -1,0 +1,94 @@
+// `toolgate wrap -p policy.json -- <command…>`: stdio mode for desktop clients that spawn their
+// servers. toolgate is the client's stdio server; the real server is its child, judged by the policy.
+import { basename } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { notConfiguredApprovals } from '../approvals/approval-hook.js';
+import type { ServerConfig } from '../config/gateway-config.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config/gateway-config.js';
+import { ClientSession } from '../gateway/client-session.js';
+import { describeIssues, loadServerPolicy } from '../gateway/load-server-policy.js';
+import { createPolicyHolder } from '../gateway/policy-holder.js';
+import { watchPolicies } from '../gateway/policy-reloader.js';
+import { createServerRuntime } from '../gateway/server-runtime.js';
+import { systemClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import { createPolicyEngine } from '../policy/engine.js';
+import { serveStdio } from '../transport/stdio/stdio-server.js';
+import { runCommand } from './command-support.js';
+import { openEmbeddedStores } from './open-stores.js';
+
+interface WrapOptions {
+  policy: string;
+  name?: string;
+  dataDir?: string;
+}
+
+export function registerWrapCommand(program: Command): void {
+  program
+    .command('wrap')
+    .description('stdio mode: serve MCP on stdin/stdout and run the real server as a child, enforcing the policy')
+    .requiredOption('-p, --policy <file>', 'policy file (JSON or YAML)')
+    .option('--name <name>', 'server name used in counters and the audit (default: the command name)')
+    .option('--data-dir <dir>', 'where counters and audit are kept (default: $TOOLGATE_DATA_DIR or ~/.toolgate)')
+    .argument('<command...>', 'the server to run, after --')
+    .action((commandLine: string[], options: WrapOptions, command: Command) =>
+      runCommand(command, async () => {
+        process.exitCode = await wrap(commandLine, options);
+      }),
+    );
+}
+
+async function wrap(commandLine: string[], options: WrapOptions): Promise<number> {
+  const logger = createLogger();
+  const [executable, ...args] = commandLine;
+  if (!executable) throw new Error('wrap: give the server command after --, e.g. toolgate wrap -p policy.json -- node server.js');
+  const name = options.name ?? basename(executable).replace(/[^A-Za-z0-9_.-]/g, '_');
+  const server: ServerConfig = {
+    name,
+    // The desktop client chose this environment for its server: pass it on whole.
+    upstream: { kind: 'stdio', command: executable, args, env: stringEnv(process.env) },
+    policy: { kind: 'file', path: resolve(options.policy) },
+    shared: false,
+    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+  const loaded = await loadServerPolicy(server.policy);
+  if (loaded.kind === 'invalid') throw new Error(`invalid policy ${loaded.source}: ${describeIssues(loaded.errors)}`);
+  for (const warning of loaded.warnings) logger.warn({ path: warning.path }, warning.message);
+
+  const dataDir = resolve(options.dataDir ?? process.env['TOOLGATE_DATA_DIR'] ?? join(homedir(), '.toolgate'));
+  const stores = openEmbeddedStores(dataDir, systemClock, logger);
+  const runtime = createServerRuntime(server, createPolicyHolder(name, loaded.policy, createPolicyEngine), logger);
+  const reloader = watchPolicies(new Map([[name, runtime]]), logger, () => undefined);
+  const inflight = new Set<Promise<unknown>>();
+  const session = new ClientSession({
+    runtime,
+    grantId: 'local',
+    deps: { counters: stores.counters, audit: stores.audit, approvals: notConfiguredApprovals, clock: systemClock, logger, inflight },
+    logger,
+  });
+  const stdio = serveStdio(session, { input: process.stdin, output: process.stdout });
+  session.attachStream(stdio.stream);
+
+  let upstreamEnded = false;
+  const sessionEnded = new Promise<void>((resolveEnd) => session.onEnd(resolveEnd));
+  session.onEnd(() => {
+    upstreamEnded = true;
+  });
+  await Promise.race([stdio.ended, sessionEnded]);
+  await Promise.allSettled([...inflight]);
+  reloader.close();
+  await session.close('stdin closed');
+  await stores.audit.close();
+  await stores.counters.close();
+  stores.close();
+  if (upstreamEnded) process.stdin.destroy();
+  return 0;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

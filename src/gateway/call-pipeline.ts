@@ -1,0 +1,155 @@
+// The per-call pipeline for `tools/call`: parse → decide → approve → reserve → forward →
+// commit/rollback → audit. Every path ends in exactly one audit event.
+import type { ApprovalHook } from '../approvals/approval-hook.js';
+import type { AuditEvent, AuditSink, UpstreamStatus } from '../audit/audit-sink.js';
+import type { Clock } from '../lib/clock.js';
+import { hashArguments } from '../lib/hash.js';
+import type { Logger } from '../lib/logger.js';
+import type { CallFacts, LimitRequest, Outcome } from '../policy/types.js';
+import { isErrorResponse, resultResponse, type JsonRpcRequest, type JsonRpcResponse } from '../protocol/jsonrpc.js';
+import { approvalDeniedResult, policyDeniedResult } from '../protocol/tool-results.js';
+import { wireError } from '../protocol/wire-errors.js';
+import type { CounterStore, Reservation } from '../state/counter-store.js';
+import type { ForwardResult } from './forward-result.js';
+import type { PolicyDecider } from './policy-holder.js';
+
+export interface PipelineDeps {
+  counters: CounterStore;
+  audit: AuditSink;
+  approvals: ApprovalHook;
+  clock: Clock;
+  logger: Logger;
+  /** Calls still running, so a shutdown can wait for their audit events. */
+  inflight?: Set<Promise<unknown>>;
+}
+
+export interface CallContext {
+  server: string;
+  grantId: string;
+  sessionId?: string;
+  policy: PolicyDecider;
+  forward(request: JsonRpcRequest): Promise<ForwardResult>;
+}
+
+/** JSON-RPC codes that prove the server refused the message before running anything. */
+const NOT_RUN_CODES = new Set([-32700, -32600, -32601]);
+
+export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request: JsonRpcRequest): Promise<JsonRpcResponse> {
+  const started = deps.clock.now();
+  const params = request.params ?? {};
+  const name = params['name'];
+  const rawArgs = params['arguments'];
+  if (typeof name !== 'string' || name === '') {
+    return wireError('INVALID_TOOL_CALL', request.id, 'Invalid params: tools/call needs "name", a non-empty string');
+  }
+  if (rawArgs !== undefined && (rawArgs === null || typeof rawArgs !== 'object' || Array.isArray(rawArgs))) {
+    return wireError('INVALID_TOOL_CALL', request.id, 'Invalid params: "arguments" must be an object');
+  }
+  const args = (rawArgs ?? {}) as Record<string, unknown>;
+  const facts: CallFacts = { server: ctx.server, tool: name, args, grantId: ctx.grantId, ...(ctx.sessionId ? { sessionId: ctx.sessionId } : {}) };
+  const audit = (outcome: Pick<AuditEvent, 'decision' | 'rule' | 'reason'>, upstreamStatus: UpstreamStatus): void => {
+    deps.audit.record({
+      time: started,
+      server: ctx.server,
+      grantId: ctx.grantId,
+      ...(ctx.sessionId ? { sessionId: ctx.sessionId } : {}),
+      tool: name,
+      ...outcome,
+      argKeys: Object.keys(args),
+      argHash: hashArguments(args),
+      upstreamStatus,
+      latencyMs: deps.clock.now() - started,
+    });
+  };
+
+  let decision;
+  try {
+    decision = ctx.policy.decide(facts);
+  } catch (error) {
+    deps.logger.error({ err: error, server: ctx.server, tool: name }, 'policy evaluation failed; denying');
+    decision = { kind: 'deny' as const, rule: 'engine', reason: 'the policy could not be evaluated for this call' };
+  }
+
+  switch (decision.kind) {
+    case 'hidden':
+      audit({ decision: 'deny', rule: decision.rule, reason: decision.reason }, 'not_sent');
+      return wireError('UNKNOWN_TOOL', request.id, `Unknown tool: ${name}`);
+    case 'deny':
+      return deny(decision);
+    case 'approval': {
+      const outcome = await deps.approvals.request({ facts, rule: decision.rule, reason: decision.reason, approvalTimeoutMs: decision.approvalTimeoutMs });
+      if (outcome.kind === 'unavailable') return deny({ kind: 'deny', rule: decision.rule, reason: outcome.reason });
+      if (outcome.kind === 'denied') {
+        audit({ decision: 'approval', rule: decision.rule, reason: outcome.reason }, 'not_sent');
+        return resultResponse(request.id, approvalDeniedResult(outcome.reason, { decision: 'approval', rule: decision.rule, ...(outcome.approvalId ? { approvalId: outcome.approvalId } : {}) }));
+      }
+      if (outcome.kind === 'pending') {
+        const text = `approval ${outcome.approvalId} is pending; call again with the same arguments once it is approved`;
+        audit({ decision: 'approval', rule: decision.rule, reason: text }, 'not_sent');
+        return resultResponse(request.id, { content: [{ type: 'text', text: `[APPROVAL PENDING] ${text}` }], isError: true, _meta: { toolgate: { decision: 'approval', rule: decision.rule, approvalId: outcome.approvalId } } });
+      }
+      return reserveAndForward(decision.rule, decision.limits, 'approval');
+    }
+    case 'allow':
+      return reserveAndForward(decision.rule, decision.limits, 'allow');
+  }
+
+  function deny(outcome: Extract<Outcome, { kind: 'deny' }>): JsonRpcResponse {
+    audit({ decision: 'deny', rule: outcome.rule, reason: outcome.reason }, 'not_sent');
+    return resultResponse(request.id, policyDeniedResult(outcome.reason, { decision: 'deny', rule: outcome.rule }));
+  }
+
+  async function reserveAndForward(rule: string, limits: readonly LimitRequest[], auditAs: 'allow' | 'approval'): Promise<JsonRpcResponse> {
+    let reservation: Reservation | undefined;
+    if (limits.length > 0) {
+      const reserved = await deps.counters.reserve(limits).catch((error: unknown) => ({ kind: 'unavailable' as const, reason: (error as Error).message }));
+      if (reserved.kind === 'unavailable') {
+        deps.logger.error({ server: ctx.server, tool: name, reason: reserved.reason }, 'counter store unavailable; denying');
+        return deny({ kind: 'deny', rule: 'state', reason: `the rate-limit store is unavailable, so this call cannot be judged (${reserved.reason})` });
+      }
+      if (reserved.kind === 'exceeded') {
+        const limit = reserved.request;
+        const reason = `rate limit ${limit.counter} reached (${limit.max} per ${describeWindow(limit)}); retry in ${Math.ceil(reserved.retryAfterMs / 1000)}s`;
+        audit({ decision: 'rate_limited', rule: limit.rule, reason }, 'not_sent');
+        return resultResponse(request.id, policyDeniedResult(reason, { decision: 'rate_limited', rule: limit.rule, retryAfterMs: reserved.retryAfterMs }));
+      }
+      reservation = reserved.reservation;
+    }
+    const result = await ctx.forward(request);
+    const settle = async (run: boolean): Promise<void> => {
+      if (!reservation) return;
+      try {
+        if (run) await deps.counters.commit(reservation);
+        else await deps.counters.rollback(reservation);
+      } catch (error) {
+        deps.logger.error({ err: error, server: ctx.server, tool: name }, 'counter commit/rollback failed');
+      }
+    };
+    switch (result.kind) {
+      case 'answered': {
+        const response = result.response;
+        const errored = isErrorResponse(response);
+        await settle(!(errored && NOT_RUN_CODES.has(response.error.code)));
+        const status: UpstreamStatus = errored ? 'error' : response.result['isError'] === true ? 'tool_error' : 'ok';
+        audit({ decision: auditAs, rule }, status);
+        return response;
+      }
+      case 'not_delivered':
+        await settle(false);
+        audit({ decision: auditAs, rule, reason: result.reason }, 'failed');
+        return wireError('UPSTREAM_UNAVAILABLE', request.id, `Upstream unavailable: ${result.reason}`);
+      case 'failed':
+        await settle(true);
+        audit({ decision: auditAs, rule, reason: result.reason }, 'failed');
+        return wireError('UPSTREAM_CLOSED', request.id, `Upstream connection failed: ${result.reason}`);
+      case 'timeout':
+        await settle(true);
+        audit({ decision: auditAs, rule, reason: `no answer within ${result.afterMs} ms` }, 'failed');
+        return wireError('UPSTREAM_TIMEOUT', request.id, `Upstream timed out: no answer within ${result.afterMs} ms`);
+    }
+  }
+}
+
+function describeWindow(limit: LimitRequest): string {
+  return limit.window.kind === 'calendar' ? limit.window.unit : `${limit.window.seconds}s`;
+}

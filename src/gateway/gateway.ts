@@ -1,0 +1,106 @@
+// Assembles the gateway: one runtime per configured server, the HTTP transport in front, the
+// policy watcher, and an orderly stop that loses no audit event.
+import type { ApprovalHook } from '../approvals/approval-hook.js';
+import type { AuditSink } from '../audit/audit-sink.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { GrantStore } from '../grants/grant-store.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { createPolicyEngine } from '../policy/engine.js';
+import type { CounterStore } from '../state/counter-store.js';
+import { createMcpHttpServer } from '../transport/http/mcp-http-server.js';
+import type { PipelineDeps } from './call-pipeline.js';
+import { createGatewayHttpHandler } from './http-handler.js';
+import { describeIssues, loadServerPolicy } from './load-server-policy.js';
+import { createPolicyHolder } from './policy-holder.js';
+import { watchPolicies, type ReloadEvent } from './policy-reloader.js';
+import { createServerRuntime, type ServerRuntime } from './server-runtime.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  counters: CounterStore;
+  audit: AuditSink;
+  /** Undefined when the config says `auth: none`. */
+  grants: GrantStore | undefined;
+  approvals: ApprovalHook;
+  clock: Clock;
+  logger: Logger;
+  onReload?: (event: ReloadEvent) => void;
+  /** How long a stop waits for calls in flight before ending them. */
+  stopGraceMs?: number;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly runtimes: ReadonlyMap<string, ServerRuntime>;
+  reloadPolicy(server: string): Promise<ReloadEvent | undefined>;
+  /** Stops accepting, lets calls in flight finish (up to the grace time), ends sessions, flushes audit. */
+  stop(): Promise<void>;
+}
+
+export class GatewayStartError extends Error {
+  override readonly name = 'GatewayStartError';
+}
+
+export async function startGateway(options: GatewayOptions, listen = options.config.listen): Promise<RunningGateway> {
+  const { config, logger } = options;
+  const runtimes = new Map<string, ServerRuntime>();
+  const problems: string[] = [];
+  for (const server of Object.values(config.servers)) {
+    const loaded = await loadServerPolicy(server.policy);
+    if (loaded.kind === 'invalid') {
+      problems.push(`server "${server.name}": invalid policy ${loaded.source}: ${describeIssues(loaded.errors)}`);
+      continue;
+    }
+    for (const warning of loaded.warnings) logger.warn({ server: server.name, path: warning.path }, warning.message);
+    runtimes.set(server.name, createServerRuntime(server, createPolicyHolder(server.name, loaded.policy, createPolicyEngine), logger));
+  }
+  if (problems.length > 0) throw new GatewayStartError(problems.join('\n'));
+
+  const inflight = new Set<Promise<unknown>>();
+  const deps: PipelineDeps = { counters: options.counters, audit: options.audit, approvals: options.approvals, clock: options.clock, logger, inflight };
+  const handler = createGatewayHttpHandler({ runtimes, grants: options.grants, deps, logger });
+  const http = createMcpHttpServer({ handler, origins: { allowedOrigins: config.allowedOrigins, listenHost: listen.host } });
+  const reloader = watchPolicies(runtimes, logger, (event) => {
+    if (event.kind === 'reloaded' && event.hiddenChanged) {
+      for (const session of handler.sessions.values()) {
+        if (runtimes.get(event.server)?.sessionIds.has(session.id)) session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+      }
+    }
+    options.onReload?.(event);
+  });
+
+  let address;
+  try {
+    address = await http.listen(listen.host, listen.port);
+  } catch (error) {
+    reloader.close();
+    await handler.closeAll('gateway failed to start');
+    throw new GatewayStartError(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`);
+  }
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    runtimes,
+    reloadPolicy: (server) => reloader.reload(server),
+    stop: () => {
+      stopping ??= (async () => {
+        reloader.close();
+        const closed = http.close();
+        const grace = new Promise((resolve) => setTimeout(resolve, options.stopGraceMs ?? 5_000).unref());
+        await Promise.race([Promise.allSettled([...inflight]), grace]);
+        await handler.closeAll('gateway stopping');
+        await Promise.allSettled([...inflight]);
+        http.destroyConnections();
+        await closed;
+        await options.audit.close();
+        await options.counters.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Serves `/mcp/<server>` for the HTTP transport: authenticates the grant, binds sessions to it, and
+// opens a client session (with its own upstream) on `initialize`.
+import type { Grant, GrantStore } from '../grants/grant-store.js';
+import { grantReaches } from '../grants/grant-store.js';
+import type { Logger } from '../lib/logger.js';
+import type { JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.js';
+import type { ClientStream, ReplySink } from '../transport/client-channel.js';
+import type { HttpAdmission, HttpAdmissionInput, McpHttpHandler } from '../transport/http/mcp-http-handler.js';
+import type { PipelineDeps } from './call-pipeline.js';
+import { ClientSession } from './client-session.js';
+import type { ServerRuntime } from './server-runtime.js';
+
+export interface HttpContext {
+  runtime: ServerRuntime;
+  grant: Grant;
+  session?: ClientSession;
+}
+
+export interface GatewayHttpHandlerOptions {
+  runtimes: ReadonlyMap<string, ServerRuntime>;
+  /** Undefined when the config says `auth: none`. */
+  grants: GrantStore | undefined;
+  deps: PipelineDeps;
+  logger: Logger;
+  /** A session with no request and no open stream for this long is ended. */
+  idleSessionMs?: number;
+}
+
+export interface GatewayHttpHandler extends McpHttpHandler<HttpContext> {
+  readonly sessions: ReadonlyMap<string, ClientSession>;
+  closeAll(reason: string): Promise<void>;
+}
+
+const ANONYMOUS: Grant = { id: 'anonymous', name: 'anonymous', servers: ['*'], createdAt: 0 };
+
+export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): GatewayHttpHandler {
+  const sessions = new Map<string, ClientSession>();
+  const streamOpen = new Set<ClientSession>();
+  const idleMs = options.idleSessionMs ?? 15 * 60_000;
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - idleMs;
+    for (const session of sessions.values()) {
+      if (session.lastActivity < cutoff && !streamOpen.has(session)) void session.close('idle timeout');
+    }
+  }, Math.min(60_000, idleMs));
+  sweep.unref();
+
+  function admit(input: HttpAdmissionInput): HttpAdmission<HttpContext> {
+    const runtime = options.runtimes.get(input.server);
+    if (!runtime) return { kind: 'rejected', status: 404, message: `unknown server "${input.server}"` };
+    const grant = authenticate(input.authorization);
+    if (!grant) {
+      return { kind: 'rejected', status: 401, message: 'a valid grant token is required: Authorization: Bearer <token>', headers: { 'www-authenticate': 'Bearer realm="toolgate"' } };
+    }
+    if (!grantReaches(grant, runtime.name)) return { kind: 'rejected', status: 403, message: `grant "${grant.name}" may not reach server "${runtime.name}"` };
+    if (input.sessionId === undefined) {
+      if (input.verb === 'POST' && input.initialize) return { kind: 'admitted', context: { runtime, grant } };
+      return { kind: 'rejected', status: 400, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' };
+    }
+    const session = sessions.get(input.sessionId);
+    if (!session || session.closed) return { kind: 'rejected', status: 404, message: 'session not found' };
+    if (session.grantId !== grant.id) return { kind: 'rejected', status: 403, message: 'this session belongs to another grant' };
+    if (!runtime.sessionIds.has(session.id)) return { kind: 'rejected', status: 404, message: 'session not found on this server' };
+    if (input.initialize) return { kind: 'rejected', status: 400, message: 'Bad Request: this session is already initialized' };
+    return { kind: 'admitted', context: { runtime, grant, session } };
+  }
+
+  function authenticate(authorization: string | undefined): Grant | undefined {
+    if (!options.grants) return ANONYMOUS;
+    const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return match ? options.grants.authenticate(match[1]!) : undefined;
+  }
+
+  function openSession(context: HttpContext, request: JsonRpcRequest, reply: ReplySink): void {
+    const session = new ClientSession({ runtime: context.runtime, grantId: context.grant.id, deps: options.deps, logger: options.logger });
+    sessions.set(session.id, session);
+    context.runtime.sessionIds.add(session.id);
+    session.onEnd(() => {
+      sessions.delete(session.id);
+      context.runtime.sessionIds.delete(session.id);
+      streamOpen.delete(session);
+    });
+    reply.setHeader('mcp-session-id', session.id);
+    session.handleRequest(request, endWith(reply, (response) => {
+      if ('error' in response) void session.close('initialize failed');
+    }));
+  }
+
+  return {
+    sessions,
+    admit,
+    handleRequest: (context, request, reply) => {
+      if (!context.session) return openSession(context, request, reply);
+      context.session.handleRequest(request, reply);
+    },
+    handleMessage: (context: HttpContext, message: JsonRpcMessage) => context.session?.handleMessage(message),
+    openStream: (context: HttpContext, stream: ClientStream) => {
+      const session = context.session!;
+      streamOpen.add(session);
+      stream.onClose(() => streamOpen.delete(session));
+      session.attachStream(stream);
+    },
+    endSession: async (context: HttpContext) => {
+      await context.session?.close('client ended the session');
+    },
+    closeAll: async (reason) => {
+      clearInterval(sweep);
+      await Promise.all([...sessions.values()].map((session) => session.close(reason)));
+    },
+  };
+}
+
+/** A reply that also tells `onEnd` what the final response was. */
+function endWith(reply: ReplySink, onEnd: (response: JsonRpcResponse) => void): ReplySink {
+  return {
+    send: (message) => reply.send(message),
+    setHeader: (name, value) => reply.setHeader(name, value),
+    end: (response) => {
+      reply.end(response);
+      onEnd(response);
+    },
+    get closed() {
+      return reply.closed;
+    },
+    onAbort: (listener) => reply.onAbort(listener),
+  };
+}

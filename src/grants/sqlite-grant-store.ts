@@ -1,0 +1,145 @@
+// Grants in the shared SQLite file. Tokens are kept only as SHA-256 hashes, and every
+// authenticate() reads the table afresh so a revoke from another process takes effect at once.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../lib/clock.js';
+import { systemClock } from '../lib/clock.js';
+import { sha256Hex } from '../lib/hash.js';
+import { randomId } from '../lib/ids.js';
+import type { SqliteDatabase } from '../lib/sqlite.js';
+import type { CreatedGrant, Grant, GrantStore } from './grant-store.js';
+
+export interface SqliteGrantStoreOptions {
+  db: SqliteDatabase;
+  clock?: Clock;
+}
+
+/** `tg_` + 32 random bytes in base64url (43 characters). */
+const TOKEN_PATTERN = /^tg_[A-Za-z0-9_-]{43}$/;
+const GRANT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,63}$/;
+const SERVER_NAME = /^(?:\*|[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/;
+
+// The partial unique index makes "one live grant per name" hold even when two CLI processes
+// create the same name at once; a revoked grant's name may be reused.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS grants (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  token_hash  TEXT NOT NULL UNIQUE,
+  servers     TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  revoked_at  INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS grants_live_name ON grants (name) WHERE revoked_at IS NULL;
+`;
+
+interface GrantRow {
+  id: string;
+  name: string;
+  servers: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+const COLUMNS = 'id, name, servers, created_at, revoked_at';
+
+export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantStore {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  db.exec(SCHEMA);
+
+  const insert = db.prepare(
+    'INSERT INTO grants (id, name, token_hash, servers, created_at) VALUES (@id, @name, @tokenHash, @servers, @createdAt)',
+  );
+  const selectAll = db.prepare<[], GrantRow>(`SELECT ${COLUMNS} FROM grants ORDER BY created_at, id`);
+  const selectById = db.prepare<[string], GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE id = ?`);
+  // A name may belong to one live grant and any number of revoked ones: prefer the live one,
+  // else the latest, so revoking the same name twice reports the grant already revoked.
+  const selectByName = db.prepare<[string], GrantRow>(
+    `SELECT ${COLUMNS} FROM grants WHERE name = ? ORDER BY revoked_at IS NULL DESC, created_at DESC, id DESC LIMIT 1`,
+  );
+  const selectLiveByHash = db.prepare<[string], GrantRow>(
+    `SELECT ${COLUMNS} FROM grants WHERE token_hash = ? AND revoked_at IS NULL`,
+  );
+  const markRevoked = db.prepare<[number, string]>('UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+
+  const revokeTx = db.transaction((idOrName: string): Grant | undefined => {
+    const row = selectById.get(idOrName) ?? selectByName.get(idOrName);
+    if (!row) return undefined;
+    if (row.revoked_at === null) markRevoked.run(clock.now(), row.id);
+    const current = selectById.get(row.id);
+    return current ? toGrant(current) : undefined;
+  });
+
+  return {
+    create(input) {
+      const name = checkName(input.name);
+      const servers = checkServers(input.servers);
+      const token = `tg_${randomBytes(32).toString('base64url')}`;
+      const grant: Grant = { id: randomId('grt'), name, servers, createdAt: clock.now() };
+      try {
+        insert.run({ id: grant.id, name, tokenHash: sha256Hex(token), servers: JSON.stringify(servers), createdAt: grant.createdAt });
+      } catch (error) {
+        if (isNameTaken(error)) {
+          throw new Error(`a live grant named "${name}" already exists: revoke it first or choose another name`);
+        }
+        throw error;
+      }
+      const created: CreatedGrant = { grant, token };
+      return created;
+    },
+
+    list() {
+      return selectAll.all().map(toGrant);
+    },
+
+    revoke(idOrName) {
+      return revokeTx.immediate(idOrName);
+    },
+
+    authenticate(token) {
+      // A string that cannot be a token never costs a hash or a query.
+      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined;
+      const row = selectLiveByHash.get(sha256Hex(token));
+      return row ? toGrant(row) : undefined;
+    },
+  };
+}
+
+function toGrant(row: GrantRow): Grant {
+  const servers: unknown = JSON.parse(row.servers);
+  return {
+    id: row.id,
+    name: row.name,
+    servers: Array.isArray(servers) ? servers.filter((s): s is string => typeof s === 'string') : [],
+    createdAt: row.created_at,
+    ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
+  };
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || !GRANT_NAME.test(name)) {
+    throw new Error(
+      `invalid grant name ${JSON.stringify(name)}: use 1-64 letters, digits, "_", ".", "@", ":" or "-", starting with a letter or digit`,
+    );
+  }
+  // Revoke and audit accept "id or name": a name shaped like an id would make that ambiguous.
+  if (name.startsWith('grt_')) throw new Error(`invalid grant name "${name}": names may not start with "grt_" (reserved for grant ids)`);
+  return name;
+}
+
+function checkServers(servers: readonly unknown[]): string[] {
+  if (!Array.isArray(servers) || servers.length === 0) {
+    throw new Error('a grant must name at least one server (or "*" for every server)');
+  }
+  for (const server of servers) {
+    if (typeof server !== 'string' || !SERVER_NAME.test(server)) throw new Error(`invalid server name ${JSON.stringify(server)}`);
+  }
+  const unique = [...new Set(servers as string[])];
+  return unique.includes('*') ? ['*'] : unique;
+}
+
+function isNameTaken(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('grants.name');
+}

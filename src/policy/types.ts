@@ -1,0 +1,103 @@
+// The policy after validation: what the engine reads. The raw file format is in docs/policy.md;
+// `compile-policy.ts` turns a validated document into this shape.
+
+export type CalendarUnit = 'second' | 'minute' | 'hour' | 'day';
+
+export type WindowSpec =
+  | { kind: 'calendar'; unit: CalendarUnit }
+  | { kind: 'sliding'; seconds: number };
+
+export type LimitScope = 'grant' | 'session' | 'server';
+
+export interface LimitRule {
+  /** Counter name; the same name on several tools is one shared budget. */
+  counter: string;
+  window: WindowSpec;
+  max: number;
+  scope: LimitScope;
+  /** `increment_from: "args.amount"` as path segments below `args` (`["amount"]`); absent: count 1. */
+  incrementFrom?: readonly string[];
+  /** Where the rule stands in the file, e.g. `tools.send.limits[0]`. */
+  rule: string;
+}
+
+export type ConditionOp =
+  | 'eq'
+  | 'neq'
+  | 'in'
+  | 'not_in'
+  | 'lt'
+  | 'lte'
+  | 'gt'
+  | 'gte'
+  | 'regex'
+  | 'contains'
+  | 'exists';
+
+export interface Condition {
+  /** As written, e.g. `args.metadata.key`. */
+  path: string;
+  op: ConditionOp;
+  value: unknown;
+  /** Where the condition stands in the file, e.g. `tools.send.require[1]`. */
+  rule: string;
+}
+
+export type ToolAction = 'allow' | 'deny' | 'require_approval';
+
+export interface ToolEntry {
+  action: ToolAction;
+  reason?: string;
+  limits: readonly LimitRule[];
+  require: readonly Condition[];
+  denyIf: readonly Condition[];
+  approveIf: readonly Condition[];
+  approvalTimeoutMs: number;
+}
+
+export interface Policy {
+  version: '1';
+  default: 'allow' | 'deny';
+  /** Tool names removed from `tools/list`; `"*"` hides every tool not listed under `tools`. */
+  hide: readonly string[];
+  tools: Readonly<Record<string, ToolEntry>>;
+}
+
+/** What the engine knows of one `tools/call`. */
+export interface CallFacts {
+  server: string;
+  tool: string;
+  args: Readonly<Record<string, unknown>>;
+  grantId: string;
+  /** Absent for stateless (2026-07-28) clients: `scope: "session"` then counts per grant. */
+  sessionId?: string;
+}
+
+/** One counter a call must reserve: the engine resolves scope and amount, the store counts. */
+export interface LimitRequest {
+  /** Unique key of the counted budget: server, scope, scope owner and counter name. */
+  key: string;
+  counter: string;
+  window: WindowSpec;
+  max: number;
+  amount: number;
+  rule: string;
+}
+
+export type Decision =
+  | { kind: 'allow'; rule: string; limits: readonly LimitRequest[] }
+  | { kind: 'deny'; rule: string; reason: string }
+  /** A hidden tool: answered as an unknown tool, audited as a denial. */
+  | { kind: 'hidden'; rule: string; reason: string }
+  | {
+      kind: 'approval';
+      rule: string;
+      reason: string;
+      approvalTimeoutMs: number;
+      limits: readonly LimitRequest[];
+    };
+
+/** A decision after counters were consulted: what the agent is told. */
+export type Outcome =
+  | Decision
+  | { kind: 'rate_limited'; rule: string; reason: string; retryAfterMs: number };

@@ -1,0 +1,47 @@
+// JSON-RPC errors are built here and only here: local failures carry a string code, and one table
+// maps each code to what the client sees (pinned by wire-errors.test.ts and listed in docs/errors.md).
+import type { JsonRpcErrorResponse, JsonRpcId } from './jsonrpc.js';
+
+export const JSONRPC = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+} as const;
+
+/** Every failure a client can be told about. */
+export type GatewayErrorCode =
+  | 'PARSE_ERROR'
+  | 'INVALID_REQUEST'
+  | 'BATCH_WITH_REQUEST'
+  | 'INVALID_TOOL_CALL'
+  | 'UNKNOWN_TOOL'
+  | 'SESSION_REQUIRED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_CLOSED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'INTERNAL';
+
+/** JSON-RPC code, and the HTTP status used when the error ends an HTTP exchange by itself. */
+export const WIRE_ERRORS: Readonly<Record<GatewayErrorCode, { code: number; httpStatus: number }>> = {
+  PARSE_ERROR: { code: JSONRPC.PARSE_ERROR, httpStatus: 400 },
+  INVALID_REQUEST: { code: JSONRPC.INVALID_REQUEST, httpStatus: 400 },
+  BATCH_WITH_REQUEST: { code: JSONRPC.INVALID_REQUEST, httpStatus: 400 },
+  INVALID_TOOL_CALL: { code: JSONRPC.INVALID_PARAMS, httpStatus: 200 },
+  UNKNOWN_TOOL: { code: JSONRPC.INVALID_PARAMS, httpStatus: 200 },
+  SESSION_REQUIRED: { code: JSONRPC.INVALID_REQUEST, httpStatus: 400 },
+  UPSTREAM_UNAVAILABLE: { code: -32010, httpStatus: 200 },
+  UPSTREAM_CLOSED: { code: -32011, httpStatus: 200 },
+  UPSTREAM_TIMEOUT: { code: -32012, httpStatus: 200 },
+  INTERNAL: { code: JSONRPC.INTERNAL_ERROR, httpStatus: 500 },
+};
+
+export function wireError(code: GatewayErrorCode, id: JsonRpcId | null, message: string, data?: unknown): JsonRpcErrorResponse {
+  const error = { code: WIRE_ERRORS[code].code, message, ...(data === undefined ? {} : { data }) };
+  return { jsonrpc: '2.0', id, error };
+}
+
+export function httpStatusFor(code: GatewayErrorCode): number {
+  return WIRE_ERRORS[code].httpStatus;
+}

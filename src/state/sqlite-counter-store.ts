@@ -1,0 +1,206 @@
+// The embedded counter store: counters in the gateway's SQLite file, so they survive a restart and
+// are shared by every process on the file (the gateway, a stdio `wrap`). Tables are prefixed `counter_`.
+import type { LimitRequest } from '../policy/types.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { randomId } from '../lib/ids.js';
+import type { SqliteDatabase } from '../lib/sqlite.js';
+import type { CounterStore, Reservation, ReserveResult } from './counter-store.js';
+import {
+  calendarWindow,
+  fits,
+  isValidAmount,
+  slidingCutoffMs,
+  slidingRetryAfterMs,
+  windowLengthMs,
+  type SlidingEntry,
+} from './windows.js';
+
+export interface SqliteCounterStoreOptions {
+  /** A handle from `openDatabase`; shared with other modules, so the store never closes it. */
+  db: SqliteDatabase;
+  clock?: Clock;
+}
+
+// Sliding ids use AUTOINCREMENT so a pruned id is never reused: a late rollback deletes by id and
+// must not hit a newer reservation's row. `expires_at` is when a row stops mattering, for the sweep.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS counter_calendar (
+  key TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  window_index INTEGER NOT NULL,
+  total REAL NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (key, unit, window_index)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS counter_calendar_expires ON counter_calendar (expires_at);
+CREATE TABLE IF NOT EXISTS counter_sliding (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL,
+  seconds REAL NOT NULL,
+  at INTEGER NOT NULL,
+  amount REAL NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS counter_sliding_window ON counter_sliding (key, seconds, at);
+CREATE INDEX IF NOT EXISTS counter_sliding_expires ON counter_sliding (expires_at);
+CREATE TABLE IF NOT EXISTS counter_reservations (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  entries TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS counter_reservations_expires ON counter_reservations (expires_at);
+`;
+
+/** What a reservation added, where: a calendar total, or one sliding row. Stored as JSON. */
+type Entry =
+  | { kind: 'calendar'; key: string; unit: string; index: number; amount: number }
+  | { kind: 'sliding'; id: number };
+
+/** Expired rows are swept at most this often (in clock time), inside a reserve transaction. */
+const SWEEP_INTERVAL_MS = 1_000;
+
+export function createSqliteCounterStore(options: SqliteCounterStoreOptions): CounterStore {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  db.exec(SCHEMA);
+
+  const calendarTotal = db
+    .prepare<[string, string, number], number>(
+      'SELECT total FROM counter_calendar WHERE key = ? AND unit = ? AND window_index = ?',
+    )
+    .pluck();
+  const addCalendar = db.prepare<[string, string, number, number, number]>(
+    `INSERT INTO counter_calendar (key, unit, window_index, total, expires_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (key, unit, window_index) DO UPDATE SET total = total + excluded.total`,
+  );
+  const subtractCalendar = db.prepare<[number, string, string, number]>(
+    'UPDATE counter_calendar SET total = max(0, total - ?) WHERE key = ? AND unit = ? AND window_index = ?',
+  );
+  const slidingTotal = db
+    .prepare<[string, number, number], number>(
+      'SELECT coalesce(sum(amount), 0) FROM counter_sliding WHERE key = ? AND seconds = ? AND at > ?',
+    )
+    .pluck();
+  const slidingRows = db.prepare<[string, number, number], SlidingEntry>(
+    'SELECT at, amount FROM counter_sliding WHERE key = ? AND seconds = ? AND at > ? ORDER BY at, id',
+  );
+  const addSliding = db.prepare<[string, number, number, number, number]>(
+    'INSERT INTO counter_sliding (key, seconds, at, amount, expires_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const deleteSliding = db.prepare<[number]>('DELETE FROM counter_sliding WHERE id = ?');
+  const addReservation = db.prepare<[string, number, number, string]>(
+    'INSERT INTO counter_reservations (id, created_at, expires_at, entries) VALUES (?, ?, ?, ?)',
+  );
+  const reservationEntries = db
+    .prepare<[string], string>('SELECT entries FROM counter_reservations WHERE id = ?')
+    .pluck();
+  const deleteReservation = db.prepare<[string]>('DELETE FROM counter_reservations WHERE id = ?');
+  const sweeps = [
+    db.prepare<[number]>('DELETE FROM counter_calendar WHERE expires_at <= ?'),
+    db.prepare<[number]>('DELETE FROM counter_sliding WHERE expires_at <= ?'),
+    db.prepare<[number]>('DELETE FROM counter_reservations WHERE expires_at <= ?'),
+  ];
+
+  let nextSweepAt = Number.NEGATIVE_INFINITY;
+  let closed = false;
+
+  /** Checks every counter, then applies them all: one IMMEDIATE transaction, so no other process
+   *  can slip a reservation in between the check and the write. */
+  const reserveTx = db.transaction((requests: readonly LimitRequest[], now: number): ReserveResult => {
+    if (now >= nextSweepAt) {
+      for (const sweep of sweeps) sweep.run(now);
+      nextSweepAt = now + SWEEP_INTERVAL_MS;
+    }
+    // What this call already claims per counter, for a call that names one counter twice.
+    const claimed = new Map<string, number>();
+    for (const request of requests) {
+      const id = counterId(request);
+      const already = claimed.get(id) ?? 0;
+      const refused = check(request, already, now);
+      if (refused) return refused;
+      claimed.set(id, already + request.amount);
+    }
+    const entries: Entry[] = [];
+    let expiresAt = now;
+    for (const { key, window, amount } of requests) {
+      if (window.kind === 'calendar') {
+        const { index, endMs } = calendarWindow(window.unit, now);
+        addCalendar.run(key, window.unit, index, amount, endMs);
+        entries.push({ kind: 'calendar', key, unit: window.unit, index, amount });
+        expiresAt = Math.max(expiresAt, endMs);
+      } else {
+        const endMs = now + windowLengthMs(window);
+        const { lastInsertRowid } = addSliding.run(key, window.seconds, now, amount, endMs);
+        entries.push({ kind: 'sliding', id: Number(lastInsertRowid) });
+        expiresAt = Math.max(expiresAt, endMs);
+      }
+    }
+    const reservation: Reservation = { id: randomId('rsv'), requests };
+    // Recorded in the same transaction: a crash before commit leaves the counts standing.
+    if (entries.length > 0) addReservation.run(reservation.id, now, expiresAt, JSON.stringify(entries));
+    return { kind: 'reserved', reservation };
+  });
+
+  function check(request: LimitRequest, already: number, now: number): ReserveResult | undefined {
+    const { key, window, amount, max } = request;
+    if (window.kind === 'calendar') {
+      const { index, endMs } = calendarWindow(window.unit, now);
+      const current = calendarTotal.get(key, window.unit, index) ?? 0;
+      if (fits(current + already, amount, max)) return undefined;
+      return { kind: 'exceeded', request, current, retryAfterMs: endMs - now };
+    }
+    const lengthMs = windowLengthMs(window);
+    const cutoff = slidingCutoffMs(now, lengthMs);
+    const current = slidingTotal.get(key, window.seconds, cutoff) ?? 0;
+    if (fits(current + already, amount, max)) return undefined;
+    const rows = slidingRows.all(key, window.seconds, cutoff);
+    return { kind: 'exceeded', request, current, retryAfterMs: slidingRetryAfterMs(rows, now, lengthMs, already + amount, max) };
+  }
+
+  /** Gives back exactly what was recorded: the calendar window it went into (a newer window is a
+   *  different row, left alone) and the sliding rows it inserted (gone already if expired). */
+  const rollbackTx = db.transaction((id: string): void => {
+    const json = reservationEntries.get(id);
+    if (json === undefined) return; // committed, rolled back, or expired: nothing to give back
+    for (const entry of JSON.parse(json) as Entry[]) {
+      if (entry.kind === 'calendar') subtractCalendar.run(entry.amount, entry.key, entry.unit, entry.index);
+      else deleteSliding.run(entry.id);
+    }
+    deleteReservation.run(id);
+  });
+
+  return {
+    reserve: async (requests) => {
+      if (closed) return { kind: 'unavailable', reason: 'the counter store is closed' };
+      const invalid = requests.find((request) => !isValidAmount(request.amount));
+      if (invalid) return { kind: 'unavailable', reason: `invalid amount ${invalid.amount} for counter ${invalid.counter}` };
+      try {
+        return reserveTx.immediate(requests, clock.now());
+      } catch (error) {
+        // SQLITE_BUSY past the busy timeout, a full disk, a closed handle: the call must not pass.
+        return { kind: 'unavailable', reason: `sqlite counter store: ${(error as Error).message}` };
+      }
+    },
+    commit: async (reservation) => {
+      // The counts stand; forgetting the record is what makes a later rollback a no-op.
+      deleteReservation.run(reservation.id);
+    },
+    rollback: async (reservation) => {
+      rollbackTx.immediate(reservation.id);
+    },
+    peek: async ({ key, window }) => {
+      const now = clock.now();
+      if (window.kind === 'calendar') return calendarTotal.get(key, window.unit, calendarWindow(window.unit, now).index) ?? 0;
+      return slidingTotal.get(key, window.seconds, slidingCutoffMs(now, windowLengthMs(window))) ?? 0;
+    },
+    close: async () => {
+      closed = true;
+    },
+  };
+}
+
+/** A counter is its key in one window: the same key under a minute and an hour limit is two budgets. */
+function counterId({ key, window }: LimitRequest): string {
+  return `${window.kind === 'calendar' ? window.unit : `${window.seconds}s`}\u0000${key}`;
+}

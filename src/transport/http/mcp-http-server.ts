@@ -1,0 +1,140 @@
+// The client-facing Streamable HTTP transport: `/mcp/<server>` with POST, GET and DELETE. It checks
+// HTTP-level rules (origin, size, encoding, message shape) and hands messages to an injected handler.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isRequest } from '../../protocol/jsonrpc.js';
+import { parseMessages } from '../../protocol/parse-message.js';
+import { httpStatusFor, wireError, type GatewayErrorCode } from '../../protocol/wire-errors.js';
+import { HttpReply } from './http-reply.js';
+import { HttpEventStream } from './http-stream.js';
+import type { McpHttpHandler } from './mcp-http-handler.js';
+import { checkOrigin, type OriginPolicy } from './origin-check.js';
+import { readBody } from './read-body.js';
+
+export interface McpHttpServerOptions<Context> {
+  handler: McpHttpHandler<Context>;
+  origins: OriginPolicy;
+  maxBodyBytes?: number;
+}
+
+export interface McpHttpServer {
+  readonly server: Server;
+  listen(host: string, port: number): Promise<AddressInfo>;
+  /** Stops accepting connections; resolves once every open connection has ended. */
+  close(): Promise<void>;
+  /** Ends every open connection now (after a graceful close had its chance). */
+  destroyConnections(): void;
+}
+
+const PATH = /^\/mcp\/([^/?#]+)\/?(?:\?.*)?$/;
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Context>): McpHttpServer {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendPlain(res, 500, `internal error: ${(error as Error).message}`);
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = PATH.exec(req.url ?? '');
+    if (!match) return sendPlain(res, 404, 'not found: MCP servers are at /mcp/<server>');
+    const refusal = checkOrigin(req.headers, options.origins);
+    if (refusal) return sendPlain(res, 403, refusal);
+    const verb = req.method;
+    if (verb !== 'POST' && verb !== 'GET' && verb !== 'DELETE') {
+      res.setHeader('allow', 'GET, POST, DELETE');
+      return sendPlain(res, 405, `method ${verb} not allowed`);
+    }
+    const server = decodeURIComponent(match[1]!);
+    const sessionId = headerValue(req.headers['mcp-session-id']);
+    const authorization = headerValue(req.headers.authorization);
+    if (verb === 'POST') return handlePost(req, res, server, sessionId, authorization);
+
+    const admission = options.handler.admit({ server, verb, sessionId, authorization, initialize: false });
+    if (admission.kind === 'rejected') return sendRejection(res, admission);
+    if (verb === 'GET') {
+      if (!acceptsEventStream(req)) return sendPlain(res, 406, 'GET needs Accept: text/event-stream');
+      options.handler.openStream(admission.context, new HttpEventStream(res));
+      return;
+    }
+    await options.handler.endSession(admission.context);
+    sendPlain(res, 200, 'session ended');
+  }
+
+  async function handlePost(req: IncomingMessage, res: ServerResponse, server: string, sessionId: string | undefined, authorization: string | undefined): Promise<void> {
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^application\/json\b/i.test(contentType)) return sendPlain(res, 415, 'POST needs Content-Type: application/json');
+    const body = await readBody(req, maxBody);
+    if (body.kind === 'too_large') return sendJsonError(res, 413, 'INVALID_REQUEST', `request body exceeds ${maxBody} bytes`);
+    if (body.kind === 'bad_encoding') return sendJsonError(res, 400, 'PARSE_ERROR', 'Parse error: body is not valid UTF-8');
+    if (body.kind === 'aborted') return;
+    const parsed = parseMessages(body.text);
+    if (parsed.kind === 'invalid') return sendJsonError(res, httpStatusFor(parsed.code), parsed.code, parsed.message);
+
+    const single = parsed.kind === 'single' ? parsed.message : undefined;
+    const initialize = single !== undefined && isRequest(single) && single.method === 'initialize';
+    const admission = options.handler.admit({ server, verb: 'POST', sessionId, authorization, initialize });
+    if (admission.kind === 'rejected') return sendRejection(res, admission);
+
+    if (single && isRequest(single)) {
+      options.handler.handleRequest(admission.context, single, new HttpReply(res));
+      return;
+    }
+    const messages = parsed.kind === 'batch' ? parsed.messages : [single!];
+    for (const message of messages) options.handler.handleMessage(admission.context, message);
+    res.writeHead(202).end();
+  }
+
+  return {
+    server,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+    destroyConnections: () => server.closeAllConnections(),
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function acceptsEventStream(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/event-stream') || accept.includes('*/*');
+}
+
+function sendPlain(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { jsonrpc: '2.0', id: null, error: { code: status === 404 ? -32001 : -32000, message } });
+}
+
+function sendJsonError(res: ServerResponse, status: number, code: GatewayErrorCode, message: string): void {
+  sendJson(res, status, wireError(code, null, message));
+}
+
+function sendRejection(res: ServerResponse, rejection: { status: number; message: string; headers?: Record<string, string> }): void {
+  for (const [name, value] of Object.entries(rejection.headers ?? {})) res.setHeader(name, value);
+  sendPlain(res, rejection.status, rejection.message);
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

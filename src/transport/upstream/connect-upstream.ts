@@ -1,0 +1,102 @@
+// Opens the upstream connection a server's config describes: a stdio child with a scrubbed
+// environment, or an HTTP URL (Streamable HTTP, falling back to legacy HTTP+SSE in `auto` mode).
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { UpstreamSpec } from '../../config/gateway-config.js';
+import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import type { Logger } from '../../lib/logger.js';
+import { linkFromTransport, type UpstreamLink } from './upstream-link.js';
+
+export interface ConnectOptions {
+  serverName: string;
+  logger: Logger;
+}
+
+export async function connectUpstream(spec: UpstreamSpec, options: ConnectOptions): Promise<UpstreamLink> {
+  if (spec.kind === 'stdio') return connectStdio(spec, options);
+  if (spec.transport === 'sse') return connectSse(spec.url, spec.headers);
+  if (spec.transport === 'streamable-http') return connectStreamable(spec.url, spec.headers);
+  return connectAutoHttp(spec.url, spec.headers);
+}
+
+async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }>, options: ConnectOptions): Promise<UpstreamLink> {
+  // Only the SDK's safe subset of our environment reaches the child, plus what the config names:
+  // the gateway's own secrets (tokens, cloud credentials) are never inherited by accident.
+  const transport = new StdioClientTransport({
+    command: spec.command,
+    args: [...spec.args],
+    env: { ...getDefaultEnvironment(), ...spec.env },
+    ...(spec.cwd ? { cwd: spec.cwd } : {}),
+    stderr: 'pipe',
+  });
+  const stderr = transport.stderr as Readable | null;
+  if (stderr) {
+    const lines = createInterface({ input: stderr });
+    lines.on('line', (line) => options.logger.debug({ server: options.serverName, stderr: line }, 'upstream stderr'));
+  }
+  await transport.start();
+  return linkFromTransport(transport, `stdio server "${options.serverName}" (${spec.command})`);
+}
+
+async function connectStreamable(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { ...headers } } });
+  await transport.start();
+  return linkFromTransport(transport, `Streamable HTTP server ${url}`);
+}
+
+async function connectSse(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
+  const transport = new SSEClientTransport(new URL(url), {
+    requestInit: { headers: { ...headers } },
+    eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+  });
+  await transport.start();
+  return linkFromTransport(transport, `HTTP+SSE server ${url}`);
+}
+
+/** Streamable HTTP first; when the first POST is refused as a method or path the server does not
+ *  know (404/405), the server is a legacy HTTP+SSE one. */
+async function connectAutoHttp(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
+  let active = await connectStreamable(url, headers);
+  let decided = false;
+  let messageHandler: (message: JsonRpcMessage) => void = () => {};
+  const closeHandlers: Array<(reason: string) => void> = [];
+  const wire = (link: UpstreamLink): void => {
+    link.onMessage((message) => messageHandler(message));
+    link.onClose((reason) => {
+      if (link === active) for (const handler of closeHandlers) handler(reason);
+    });
+  };
+  wire(active);
+  return {
+    get description() {
+      return active.description;
+    },
+    send: async (message) => {
+      if (decided) return active.send(message);
+      try {
+        await active.send(message);
+        decided = true;
+      } catch (error) {
+        const status = error instanceof StreamableHTTPError ? error.code : undefined;
+        if (status !== 404 && status !== 405 && status !== 400) throw error;
+        const previous = active;
+        active = await connectSse(url, headers);
+        wire(active);
+        decided = true;
+        await previous.close();
+        await active.send(message);
+      }
+    },
+    onMessage: (handler) => {
+      messageHandler = handler;
+    },
+    onClose: (handler) => {
+      closeHandlers.push(handler);
+    },
+    setProtocolVersion: (version) => active.setProtocolVersion(version),
+    close: () => active.close(),
+  };
+}
