@@ -1,6 +1,6 @@
 // Handlers for run artifacts: list a directory, read a text file, or "download" one to local disk
 // (a temp directory, as the real server writes to the local file system).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { optionalString, requireString } from './args.js';
@@ -28,6 +28,16 @@ function artifactFile(registry: Registry, args: Args): { run: Run; path: string;
 
 let downloadRoot: string | undefined;
 
+function downloadDir(): string {
+  if (downloadRoot === undefined) {
+    const root = mkdtempSync(join(tmpdir(), 'mlflow-demo-artifacts-'));
+    // Downloads are scratch copies of in-memory data: they go when the server goes.
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    downloadRoot = root;
+  }
+  return downloadRoot;
+}
+
 export const ARTIFACT_HANDLERS: Record<string, ToolHandler> = {
   get_run_artifacts: (registry, args) => {
     const run = registry.run(requireString(args, 'run_id'));
@@ -51,8 +61,7 @@ export const ARTIFACT_HANDLERS: Record<string, ToolHandler> = {
 
   get_run_artifact: (registry, args) => {
     const { run, path, content } = artifactFile(registry, args);
-    downloadRoot ??= mkdtempSync(join(tmpdir(), 'mlflow-demo-artifacts-'));
-    const base = join(downloadRoot, run.info.run_id);
+    const base = join(downloadDir(), run.info.run_id);
     const target = resolve(base, ...path.split('/'));
     // Paths come from the registry, but a written path must still never leave the download root.
     if (!target.startsWith(`${base}${sep}`)) throw new NotFoundError(`Artifact path '${path}' is not allowed`);

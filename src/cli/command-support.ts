@@ -59,11 +59,12 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
 
 /**
  * Tool names, reasons and grant names can come from agents; control characters (terminal escape
- * sequences, newlines) are shown escaped so they cannot rewrite the operator's terminal or table.
+ * sequences, newlines) and bidirectional overrides are shown escaped so they cannot rewrite or
+ * disguise the operator's terminal or table.
  */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function isoTime(ms: number): string {

@@ -76,8 +76,8 @@ function parseJson(text: string, file: string): unknown {
 }
 
 function parseYaml(text: string, file: string): unknown {
-  // `uniqueKeys` (the default) makes a duplicate key an error, as in JSON above.
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // `uniqueKeys` (the default) makes a duplicate key an error, as in JSON above; `prettyErrors` adds `linePos`.
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = document.errors[0];
   if (error !== undefined) {
     const position = error.linePos?.[0];

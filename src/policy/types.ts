@@ -1,5 +1,5 @@
 // The policy after validation: what the engine reads. The raw file format is in docs/policy.md;
-// `compile-policy.ts` turns a validated document into this shape.
+// `validate-policy.ts` turns a valid document into this shape.
 
 export type CalendarUnit = 'second' | 'minute' | 'hour' | 'day';
 

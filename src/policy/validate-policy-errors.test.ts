@@ -62,7 +62,7 @@ const cases: [string, unknown, string[]][] = [
   ['rate_limit sub-second duration', tool({ rate_limit: '10/1500ms' }), [`tools.send_payment.rate_limit: ${RATE}`]],
   ['rate_limit number', tool({ rate_limit: 10 }), [`tools.send_payment.rate_limit: ${RATE}`]],
   ['rate_limit object fields', tool({ rate_limit: { max: -1, window: 'week', scope: 'server' } }), [
-    'tools.send_payment.rate_limit.scope: unknown key; did you mean "window"?',
+    'tools.send_payment.rate_limit.scope: unknown key; expected "max" or "window"',
     'tools.send_payment.rate_limit.max: must be a non-negative whole number (0 means never)',
     `tools.send_payment.rate_limit.window: ${WINDOW}`,
   ]],

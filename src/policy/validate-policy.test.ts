@@ -1,6 +1,8 @@
 // Policy validation: the compiled shape of every field, and the exact path and message of every error.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parsePolicyText } from './read-policy-file.js';
 import { validatePolicy } from './validate-policy.js';
 import type { LimitRule, ToolEntry } from './types.js';
 
@@ -192,5 +194,17 @@ describe('validatePolicy: warnings', () => {
       'tools.list.limits[0]: counter "c" has scope "server" here but "grant" at tools.wipe.limits[0]; different scopes count separately',
       'hide[0]: "admin" is also listed under "tools"; it is hidden, so its entry never applies',
     ]);
+  });
+});
+
+describe('docs/policy.md', () => {
+  test('every JSON and YAML example in the policy reference validates with no errors', () => {
+    const doc = readFileSync(new URL('../../../docs/policy.md', import.meta.url), 'utf8');
+    const examples = [...doc.matchAll(/```(json|yaml)\n([\s\S]*?)```/g)];
+    assert.ok(examples.length >= 2);
+    for (const [, format, text] of examples) {
+      const result = validatePolicy(parsePolicyText(text ?? '', `example.${format}`));
+      assert.deepEqual(lines(result.errors), [], text);
+    }
   });
 });

@@ -84,6 +84,16 @@ export function runCounterStoreContract(name: string, make: CounterStoreFactory,
         await mustExceed(store, [cents(0.001)]);
       }));
 
+    test('a zero amount fits even a full counter and counts nothing', () =>
+      withStore(MID_MINUTE, async (store) => {
+        for (const window of [HOUR, TEN_SECONDS]) {
+          await mustReserve(store, [limit('zero', window, 5, 5)]);
+          const free = await mustReserve(store, [limit('zero', window, 5, 0)]);
+          await store.rollback(free);
+          assert.equal(await store.peek(limit('zero', window, 5)), 5);
+        }
+      }));
+
     test('an amount larger than max is refused on an empty counter and counts nothing', () =>
       withStore(MID_MINUTE, async (store) => {
         const calendar = await mustExceed(store, [limit('big', MINUTE, 10, 11)]);

@@ -50,6 +50,7 @@ interface HeldReservation {
 const SWEEP_INTERVAL_MS = 1_000;
 /** A sliding log is compacted once this many dead entries sit at its front. */
 const COMPACT_AFTER = 64;
+const DONE: Promise<void> = Promise.resolve();
 
 export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}): CounterStore {
   const clock = options.clock ?? systemClock;
@@ -96,13 +97,15 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
         return { kind: 'unavailable', reason: `invalid amount ${request.amount} for counter ${request.counter}` };
       }
       const state = stateFor(request.key, request.window, true)!;
-      const step = state.kind === 'calendar' ? applyCalendar(state, request, now) : applySliding(state, request, now);
-      if (step.kind === 'exceeded') {
+      const retryAfterMs =
+        state.kind === 'calendar' ? applyCalendar(state, request, now, applied) : applySliding(state, request, now, applied);
+      if (retryAfterMs !== ADMITTED) {
         undo(applied);
-        return { kind: 'exceeded', request, current: state.total, retryAfterMs: step.retryAfterMs };
+        return { kind: 'exceeded', request, current: state.total, retryAfterMs };
       }
-      applied.push(step.applied);
-      expiresAt = Math.max(expiresAt, step.expiresAt);
+      // By now + length every window it touched has ended. (After a clock step back this can be
+      // early; forgetting a reservation early only turns a late rollback into a no-op.)
+      expiresAt = Math.max(expiresAt, now + (state.kind === 'calendar' ? state.unitMs : state.lengthMs));
     }
     const reservation: Reservation = { id: `mem_${++sequence}`, requests };
     if (applied.length > 0) held.set(reservation.id, { applied, expiresAt });
@@ -114,7 +117,7 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
     commit: (reservation) => {
       // The counts stand; only the means to undo them is forgotten, so a later rollback is a no-op.
       held.delete(reservation.id);
-      return Promise.resolve();
+      return DONE;
     },
     rollback: (reservation) => {
       const reservationHeld = held.get(reservation.id);
@@ -122,7 +125,7 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
         held.delete(reservation.id);
         undo(reservationHeld.applied);
       }
-      return Promise.resolve();
+      return DONE;
     },
     peek: (request) => {
       const state = stateFor(request.key, request.window, false);
@@ -134,44 +137,45 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
     close: () => {
       counters.clear();
       held.clear();
-      return Promise.resolve();
+      return DONE;
     },
   };
 }
 
-type Step =
-  | { kind: 'applied'; applied: Applied; expiresAt: number }
-  | { kind: 'exceeded'; retryAfterMs: number };
+/** What `applyCalendar`/`applySliding` return when the amount fit; otherwise they return the
+ *  retry time, which is always at least 1 ms. A number, not an object: this is the hot path. */
+const ADMITTED = 0;
 
-function applyCalendar(state: CalendarState, request: LimitRequest, now: number): Step {
+function applyCalendar(state: CalendarState, request: LimitRequest, now: number, applied: Applied[]): number {
   const index = Math.floor(now / state.unitMs);
   // A clock that stepped back keeps counting in the newest window: never a second fresh budget.
   if (index > state.index) {
     state.index = index;
     state.total = 0;
   }
-  const endMs = (state.index + 1) * state.unitMs;
-  if (!fits(state.total, request.amount, request.max)) return { kind: 'exceeded', retryAfterMs: endMs - now };
+  if (!fits(state.total, request.amount, request.max)) return (state.index + 1) * state.unitMs - now;
   state.total += request.amount;
-  return { kind: 'applied', applied: { kind: 'calendar', state, index: state.index, amount: request.amount }, expiresAt: endMs };
+  applied.push({ kind: 'calendar', state, index: state.index, amount: request.amount });
+  return ADMITTED;
 }
 
-function applySliding(state: SlidingState, request: LimitRequest, now: number): Step {
+function applySliding(state: SlidingState, request: LimitRequest, now: number, applied: Applied[]): number {
   prune(state, now);
   if (!fits(state.total, request.amount, request.max)) {
     // The running total drifts with fractional amounts; decide a refusal on the exact sum.
     state.total = liveTotal(state);
     if (!fits(state.total, request.amount, request.max)) {
-      const retryAfterMs = slidingRetryAfterMs(state.entries, now, state.lengthMs, request.amount, request.max, state.head);
-      return { kind: 'exceeded', retryAfterMs };
+      return slidingRetryAfterMs(state.entries, now, state.lengthMs, request.amount, request.max, state.head);
     }
   }
+  if (request.amount === 0) return ADMITTED; // counts nothing, so nothing to log or give back
   const last = state.entries[state.entries.length - 1];
   // Kept in time order even if the clock steps back, so pruning from the front stays correct.
   const entry: SlidingEntry = { at: last !== undefined && last.at > now ? last.at : now, amount: request.amount };
   state.entries.push(entry);
   state.total += entry.amount;
-  return { kind: 'applied', applied: { kind: 'sliding', state, entry }, expiresAt: entry.at + state.lengthMs };
+  applied.push({ kind: 'sliding', state, entry });
+  return ADMITTED;
 }
 
 /** Whether nothing counted in this state can matter any more. A log goes only when empty, not when

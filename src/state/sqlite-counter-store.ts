@@ -129,7 +129,8 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
         addCalendar.run(key, window.unit, index, amount, endMs);
         entries.push({ kind: 'calendar', key, unit: window.unit, index, amount });
         expiresAt = Math.max(expiresAt, endMs);
-      } else {
+      } else if (amount > 0) {
+        // One row per amount; a zero amount counts nothing, so it needs no row to give back.
         const endMs = now + windowLengthMs(window);
         const { lastInsertRowid } = addSliding.run(key, window.seconds, now, amount, endMs);
         entries.push({ kind: 'sliding', id: Number(lastInsertRowid) });
