@@ -48,7 +48,7 @@ async function runDemo(io: CommandIo, listenOverride: string | undefined): Promi
         JSON.stringify(clientConfig, null, 2),
         '',
         'try it:',
-        `  npx @modelcontextprotocol/inspector-cli --cli ${endpoint} --transport http --header "Authorization: Bearer ${created.token}" --method tools/list`,
+        `  node dist/examples/try-client.js ${endpoint} ${created.token}`,
         'watch decisions:',
         '  npx toolgate audit -c examples/toolgate.yaml',
         '',

@@ -162,7 +162,8 @@ function applyCalendar(state: CalendarState, request: LimitRequest, now: number,
 function applySliding(state: SlidingState, request: LimitRequest, now: number, applied: Applied[]): number {
   prune(state, now);
   if (!fits(state.total, request.amount, request.max)) {
-    // The running total drifts with fractional amounts; decide a refusal on the exact sum.
+    // The running total is a fast bound that fractional amounts can skew: a refusal is decided
+    // on the exact sum of the live entries, so rounding never refuses a call that fits.
     state.total = liveTotal(state);
     if (!fits(state.total, request.amount, request.max)) {
       return slidingRetryAfterMs(state.entries, now, state.lengthMs, request.amount, request.max, state.head);

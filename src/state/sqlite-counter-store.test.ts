@@ -93,92 +93,109 @@ function reserveFromWorker(dir: string, request: LimitRequest, calls: number, ba
 
 describe('sqlite counter store on a file', () => {
   test('counts survive a restart, uncommitted reservations included', withDir(async (dir) => {
-      const clock = createManualClock(NOON);
-      const daily = limit('grant:g1/daily', 5);
-      const sliding = limit('grant:g1/burst', 5, { kind: 'sliding', seconds: 60 });
-      let db = openDatabase(dir);
-      let store = createSqliteCounterStore({ db, clock });
-      await store.commit(await reserved(store, [daily, sliding]));
-      await reserved(store, [daily, sliding]); // the process dies before the server answers
-      await store.rollback(await reserved(store, [daily, sliding]));
-      await store.close();
-      db.close();
+    const clock = createManualClock(NOON);
+    const daily = limit('grant:g1/daily', 5);
+    const sliding = limit('grant:g1/burst', 5, { kind: 'sliding', seconds: 60 });
+    let db = openDatabase(dir);
+    let store = createSqliteCounterStore({ db, clock });
+    await store.commit(await reserved(store, [daily, sliding]));
+    await reserved(store, [daily, sliding]); // the process dies before the server answers
+    await store.rollback(await reserved(store, [daily, sliding]));
+    await store.close();
+    db.close();
 
-      db = openDatabase(dir);
-      store = createSqliteCounterStore({ db, clock });
-      assert.equal(await store.peek(daily), 2);
-      assert.equal(await store.peek(sliding), 2);
-      for (let i = 0; i < 3; i++) await reserved(store, [daily]);
-      assert.equal((await store.reserve([daily])).kind, 'exceeded');
-      db.close();
-    }));
+    db = openDatabase(dir);
+    store = createSqliteCounterStore({ db, clock });
+    assert.equal(await store.peek(daily), 2);
+    assert.equal(await store.peek(sliding), 2);
+    for (let i = 0; i < 3; i++) await reserved(store, [daily]);
+    assert.equal((await store.reserve([daily])).kind, 'exceeded');
+    db.close();
+  }));
 
   test('two connections on one file share one budget and each other\'s reservations', withDir(async (dir) => {
-      const clock = createManualClock(NOON);
-      const [dbA, dbB] = [openDatabase(dir), openDatabase(dir)];
-      const a = createSqliteCounterStore({ db: dbA, clock });
-      const b = createSqliteCounterStore({ db: dbB, clock });
-      const request = limit('server:shared', 5, { kind: 'sliding', seconds: 30 });
-      let admitted = 0;
-      for (let i = 0; i < 20; i++) if ((await (i % 2 ? a : b).reserve([request])).kind === 'reserved') admitted++;
-      assert.equal(admitted, 5);
-      assert.equal(await a.peek(request), 5);
-      assert.equal((await a.reserve([request])).kind, 'exceeded');
-      assert.equal((await b.reserve([request])).kind, 'exceeded');
-      dbA.close();
-      dbB.close();
-    }));
+    const clock = createManualClock(NOON);
+    const [dbA, dbB] = [openDatabase(dir), openDatabase(dir)];
+    const a = createSqliteCounterStore({ db: dbA, clock });
+    const b = createSqliteCounterStore({ db: dbB, clock });
+    const request = limit('server:shared', 5, { kind: 'sliding', seconds: 30 });
+    let admitted = 0;
+    for (let i = 0; i < 20; i++) if ((await (i % 2 ? a : b).reserve([request])).kind === 'reserved') admitted++;
+    assert.equal(admitted, 5);
+    assert.equal(await a.peek(request), 5);
+    assert.equal((await a.reserve([request])).kind, 'exceeded');
+    assert.equal((await b.reserve([request])).kind, 'exceeded');
+    dbA.close();
+    dbB.close();
+  }));
 
   test('two threads reserving at once on one file never pass max together', withDir(async (dir) => {
-      openDatabase(dir).close(); // create the file once, before both race to
-      // A max neither thread reaches alone, so both are still reserving when the budget runs out.
-      const request = limit('server:race', 300);
-      const barrier = new SharedArrayBuffer(4);
-      const counts = await Promise.all([1, 2].map(() => reserveFromWorker(dir, request, 400, barrier, 2)));
-      assert.equal(counts[0]! + counts[1]!, 300);
-      const db = openDatabase(dir);
-      assert.equal(await createSqliteCounterStore({ db, clock: createManualClock(NOON) }).peek(request), 300);
-      db.close();
-    }));
+    openDatabase(dir).close(); // create the file once, before both race to
+    // A max neither thread reaches alone, so both are still reserving when the budget runs out.
+    const request = limit('server:race', 300);
+    const barrier = new SharedArrayBuffer(4);
+    const counts = await Promise.all([1, 2].map(() => reserveFromWorker(dir, request, 400, barrier, 2)));
+    assert.equal(counts[0]! + counts[1]!, 300);
+    const db = openDatabase(dir);
+    assert.equal(await createSqliteCounterStore({ db, clock: createManualClock(NOON) }).peek(request), 300);
+    db.close();
+  }));
 
   test('a reservation rolled back through another connection gives its budget back', withDir(async (dir) => {
-      const clock = createManualClock(NOON);
-      const [dbA, dbB] = [openDatabase(dir), openDatabase(dir)];
-      const a = createSqliteCounterStore({ db: dbA, clock });
-      const b = createSqliteCounterStore({ db: dbB, clock });
-      const request = limit('k', 1);
-      const held = await reserved(a, [request]);
-      await b.rollback(held);
-      assert.equal(await a.peek(request), 0);
-      dbA.close();
-      dbB.close();
-    }));
+    const clock = createManualClock(NOON);
+    const [dbA, dbB] = [openDatabase(dir), openDatabase(dir)];
+    const a = createSqliteCounterStore({ db: dbA, clock });
+    const b = createSqliteCounterStore({ db: dbB, clock });
+    const request = limit('k', 1);
+    const held = await reserved(a, [request]);
+    await b.rollback(held);
+    assert.equal(await a.peek(request), 0);
+    dbA.close();
+    dbB.close();
+  }));
 
   test('a locked or closed database refuses the call instead of admitting it', withDir(async (dir) => {
-      const db = openDatabase(dir);
-      db.pragma('busy_timeout = 50');
-      const store = createSqliteCounterStore({ db, clock: createManualClock(NOON) });
-      const other = openDatabase(dir);
-      other.exec('BEGIN IMMEDIATE');
-      const locked = await store.reserve([limit('k', 5)]);
-      assert.equal(locked.kind, 'unavailable');
-      other.exec('ROLLBACK');
-      other.close();
-      await reserved(store, [limit('k', 5)]);
-      db.close();
-      assert.equal((await store.reserve([limit('k', 5)])).kind, 'unavailable');
-    }));
+    const db = openDatabase(dir);
+    db.pragma('busy_timeout = 50');
+    const store = createSqliteCounterStore({ db, clock: createManualClock(NOON) });
+    const other = openDatabase(dir);
+    other.exec('BEGIN IMMEDIATE');
+    const locked = await store.reserve([limit('k', 5)]);
+    assert.equal(locked.kind, 'unavailable');
+    other.exec('ROLLBACK');
+    other.close();
+    await reserved(store, [limit('k', 5)]);
+    db.close();
+    assert.equal((await store.reserve([limit('k', 5)])).kind, 'unavailable');
+  }));
+
+  test('rows of ended windows and settled reservations are swept, so the file stays small', withDir(async (dir) => {
+    const clock = createManualClock(NOON);
+    const db = openDatabase(dir);
+    const store = createSqliteCounterStore({ db, clock });
+    const rows = () =>
+      ['counter_calendar', 'counter_sliding', 'counter_sliding_totals', 'counter_reservations'].map(
+        (table) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number,
+      );
+    const burst = limit('burst', 100, { kind: 'sliding', seconds: 60 });
+    for (let i = 0; i < 50; i++) await reserved(store, [limit('daily', 100), burst]);
+    assert.deepEqual(rows(), [1, 50, 1, 50]);
+    clock.advance(86_400_000);
+    await reserved(store, [burst]);
+    assert.deepEqual(rows(), [0, 1, 1, 1]);
+    db.close();
+  }));
 
   test('its tables are prefixed counter_ and closing the store leaves the shared handle open', withDir(async (dir) => {
-      const db = openDatabase(dir);
-      const store = createSqliteCounterStore({ db, clock: createManualClock(NOON) });
-      await store.close();
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')").pluck().all() as string[];
-      const ours = tables.filter((name) => !name.startsWith('sqlite_'));
-      assert.ok(ours.length > 0);
-      assert.deepEqual(ours.filter((name) => !name.startsWith('counter_')), []);
-      db.close();
-    }));
+    const db = openDatabase(dir);
+    const store = createSqliteCounterStore({ db, clock: createManualClock(NOON) });
+    await store.close();
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')").pluck().all() as string[];
+    const ours = tables.filter((name) => !name.startsWith('sqlite_'));
+    assert.ok(ours.length > 0);
+    assert.deepEqual(ours.filter((name) => !name.startsWith('counter_')), []);
+    db.close();
+  }));
 });
 
 async function reserved(store: CounterStore, requests: readonly LimitRequest[]) {

@@ -21,8 +21,9 @@ export interface SqliteCounterStoreOptions {
   clock?: Clock;
 }
 
-// Sliding ids use AUTOINCREMENT so a pruned id is never reused: a late rollback deletes by id and
-// must not hit a newer reservation's row. `expires_at` is when a row stops mattering, for the sweep.
+// Sliding rows use AUTOINCREMENT so a pruned id is never reused: a late rollback deletes by id and
+// must not hit a newer reservation's row. `counter_sliding_totals` is the sum of a log's rows, kept
+// so a reserve reads one row instead of summing the window. `expires_at`: when a row stops mattering.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS counter_calendar (
   key TEXT NOT NULL,
@@ -38,11 +39,17 @@ CREATE TABLE IF NOT EXISTS counter_sliding (
   key TEXT NOT NULL,
   seconds REAL NOT NULL,
   at INTEGER NOT NULL,
-  amount REAL NOT NULL,
-  expires_at INTEGER NOT NULL
+  amount REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS counter_sliding_window ON counter_sliding (key, seconds, at);
-CREATE INDEX IF NOT EXISTS counter_sliding_expires ON counter_sliding (expires_at);
+CREATE TABLE IF NOT EXISTS counter_sliding_totals (
+  key TEXT NOT NULL,
+  seconds REAL NOT NULL,
+  total REAL NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (key, seconds)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS counter_sliding_totals_expires ON counter_sliding_totals (expires_at);
 CREATE TABLE IF NOT EXISTS counter_reservations (
   id TEXT PRIMARY KEY,
   created_at INTEGER NOT NULL,
@@ -77,7 +84,7 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
   const subtractCalendar = db.prepare<[number, string, string, number]>(
     'UPDATE counter_calendar SET total = max(0, total - ?) WHERE key = ? AND unit = ? AND window_index = ?',
   );
-  const slidingTotal = db
+  const slidingSum = db
     .prepare<[string, number, number], number>(
       'SELECT coalesce(sum(amount), 0) FROM counter_sliding WHERE key = ? AND seconds = ? AND at > ?',
     )
@@ -85,10 +92,30 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
   const slidingRows = db.prepare<[string, number, number], SlidingEntry>(
     'SELECT at, amount FROM counter_sliding WHERE key = ? AND seconds = ? AND at > ? ORDER BY at, id',
   );
-  const addSliding = db.prepare<[string, number, number, number, number]>(
-    'INSERT INTO counter_sliding (key, seconds, at, amount, expires_at) VALUES (?, ?, ?, ?, ?)',
+  const addSliding = db.prepare<[string, number, number, number]>(
+    'INSERT INTO counter_sliding (key, seconds, at, amount) VALUES (?, ?, ?, ?)',
   );
-  const deleteSliding = db.prepare<[number]>('DELETE FROM counter_sliding WHERE id = ?');
+  const pruneSliding = db
+    .prepare<[string, number, number], number>(
+      'DELETE FROM counter_sliding WHERE key = ? AND seconds = ? AND at <= ? RETURNING amount',
+    )
+    .pluck();
+  const deleteSliding = db.prepare<[number], { key: string; seconds: number; amount: number }>(
+    'DELETE FROM counter_sliding WHERE id = ? RETURNING key, seconds, amount',
+  );
+  const slidingTotal = db
+    .prepare<[string, number], number>('SELECT total FROM counter_sliding_totals WHERE key = ? AND seconds = ?')
+    .pluck();
+  const addSlidingTotal = db.prepare<[string, number, number, number]>(
+    `INSERT INTO counter_sliding_totals (key, seconds, total, expires_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (key, seconds) DO UPDATE SET total = total + excluded.total, expires_at = max(expires_at, excluded.expires_at)`,
+  );
+  const subtractSlidingTotal = db.prepare<[number, string, number]>(
+    'UPDATE counter_sliding_totals SET total = max(0, total - ?) WHERE key = ? AND seconds = ?',
+  );
+  const setSlidingTotal = db.prepare<[number, string, number]>(
+    'UPDATE counter_sliding_totals SET total = ? WHERE key = ? AND seconds = ?',
+  );
   const addReservation = db.prepare<[string, number, number, string]>(
     'INSERT INTO counter_reservations (id, created_at, expires_at, entries) VALUES (?, ?, ?, ?)',
   );
@@ -96,9 +123,15 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     .prepare<[string], string>('SELECT entries FROM counter_reservations WHERE id = ?')
     .pluck();
   const deleteReservation = db.prepare<[string]>('DELETE FROM counter_reservations WHERE id = ?');
+  // A log whose newest row has left the window goes whole, with its total; a live log is pruned
+  // when next reserved on, so its total stays exact.
   const sweeps = [
     db.prepare<[number]>('DELETE FROM counter_calendar WHERE expires_at <= ?'),
-    db.prepare<[number]>('DELETE FROM counter_sliding WHERE expires_at <= ?'),
+    db.prepare<[number]>(
+      `DELETE FROM counter_sliding WHERE (key, seconds) IN
+       (SELECT key, seconds FROM counter_sliding_totals WHERE expires_at <= ?)`,
+    ),
+    db.prepare<[number]>('DELETE FROM counter_sliding_totals WHERE expires_at <= ?'),
     db.prepare<[number]>('DELETE FROM counter_reservations WHERE expires_at <= ?'),
   ];
 
@@ -132,7 +165,8 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
       } else if (amount > 0) {
         // One row per amount; a zero amount counts nothing, so it needs no row to give back.
         const endMs = now + windowLengthMs(window);
-        const { lastInsertRowid } = addSliding.run(key, window.seconds, now, amount, endMs);
+        const { lastInsertRowid } = addSliding.run(key, window.seconds, now, amount);
+        addSlidingTotal.run(key, window.seconds, amount, endMs);
         entries.push({ kind: 'sliding', id: Number(lastInsertRowid) });
         expiresAt = Math.max(expiresAt, endMs);
       }
@@ -153,7 +187,15 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     }
     const lengthMs = windowLengthMs(window);
     const cutoff = slidingCutoffMs(now, lengthMs);
-    const current = slidingTotal.get(key, window.seconds, cutoff) ?? 0;
+    let left = 0;
+    for (const expired of pruneSliding.all(key, window.seconds, cutoff)) left += expired;
+    if (left > 0) subtractSlidingTotal.run(left, key, window.seconds);
+    let current = slidingTotal.get(key, window.seconds) ?? 0;
+    if (fits(current + already, amount, max)) return undefined;
+    // The running total is a fast bound that fractional amounts can skew: a refusal is decided
+    // on the exact sum of the live entries, so rounding never refuses a call that fits.
+    current = slidingSum.get(key, window.seconds, cutoff) ?? 0;
+    setSlidingTotal.run(current, key, window.seconds);
     if (fits(current + already, amount, max)) return undefined;
     const rows = slidingRows.all(key, window.seconds, cutoff);
     return { kind: 'exceeded', request, current, retryAfterMs: slidingRetryAfterMs(rows, now, lengthMs, already + amount, max) };
@@ -166,7 +208,10 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     if (json === undefined) return; // committed, rolled back, or expired: nothing to give back
     for (const entry of JSON.parse(json) as Entry[]) {
       if (entry.kind === 'calendar') subtractCalendar.run(entry.amount, entry.key, entry.unit, entry.index);
-      else deleteSliding.run(entry.id);
+      else {
+        const row = deleteSliding.get(entry.id);
+        if (row) subtractSlidingTotal.run(row.amount, row.key, row.seconds);
+      }
     }
     deleteReservation.run(id);
   });
@@ -193,7 +238,7 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     peek: async ({ key, window }) => {
       const now = clock.now();
       if (window.kind === 'calendar') return calendarTotal.get(key, window.unit, calendarWindow(window.unit, now).index) ?? 0;
-      return slidingTotal.get(key, window.seconds, slidingCutoffMs(now, windowLengthMs(window))) ?? 0;
+      return slidingSum.get(key, window.seconds, slidingCutoffMs(now, windowLengthMs(window))) ?? 0;
     },
     close: async () => {
       closed = true;
