@@ -44,7 +44,9 @@ async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }>, opti
 async function connectStreamable(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { ...headers } } });
   await transport.start();
-  return linkFromTransport(transport, `Streamable HTTP server ${url}`);
+  // Ending a client session ends its upstream session too (DELETE), or the server would keep it,
+  // with whatever it holds (subscriptions, timers), until its own idle timeout, if it has one.
+  return linkFromTransport(transport, `Streamable HTTP server ${url}`, { beforeClose: () => transport.terminateSession() });
 }
 
 async function connectSse(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {

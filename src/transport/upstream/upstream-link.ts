@@ -15,8 +15,16 @@ export interface UpstreamLink {
   readonly description: string;
 }
 
+export interface LinkOptions {
+  /** Runs when the gateway closes the link, before the transport closes (e.g. ending an HTTP
+   *  session with DELETE); bounded by CLOSE_STEP_MS so a hung server cannot stall a session's end. */
+  beforeClose?: () => Promise<void>;
+}
+
+const CLOSE_STEP_MS = 2_000;
+
 /** Adapts a started SDK transport to an UpstreamLink. */
-export function linkFromTransport(transport: Transport, description: string): UpstreamLink {
+export function linkFromTransport(transport: Transport, description: string, options: LinkOptions = {}): UpstreamLink {
   let messageHandler: (message: JsonRpcMessage) => void = () => {};
   const closeHandlers: Array<(reason: string) => void> = [];
   let closed = false;
@@ -45,8 +53,19 @@ export function linkFromTransport(transport: Transport, description: string): Up
     },
     setProtocolVersion: (version) => transport.setProtocolVersion?.(version),
     close: async () => {
+      if (options.beforeClose && !closed) await withinTime(options.beforeClose(), CLOSE_STEP_MS);
       await transport.close().catch(() => undefined);
       fireClose('closed by the gateway');
     },
   };
+}
+
+/** Waits for `work` (ignoring its failure) at most `ms`. */
+async function withinTime(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([work.catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }

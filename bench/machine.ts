@@ -1,0 +1,53 @@
+// What the figures were measured on: CPU, cores, memory, OS, Node, and the load when the run began.
+import { readFileSync } from 'node:fs';
+import { arch, cpus, freemem, loadavg, release, totalmem, type } from 'node:os';
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  freeMemoryGiB: number;
+  os: string;
+  kernel: string;
+  arch: string;
+  node: string;
+  /** 1-, 5- and 15-minute load averages when the run started: other work on the machine skews figures. */
+  loadAverage: number[];
+}
+
+function osName(): string {
+  try {
+    const match = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    if (match?.[1]) return match[1];
+  } catch {
+    // not Linux, or no os-release
+  }
+  return type();
+}
+
+const GIB = 1024 ** 3;
+
+export function describeMachine(): MachineInfo {
+  const list = cpus();
+  return {
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGiB: Math.round((totalmem() / GIB) * 10) / 10,
+    freeMemoryGiB: Math.round((freemem() / GIB) * 10) / 10,
+    os: osName(),
+    kernel: `${type()} ${release()}`,
+    arch: arch(),
+    node: process.version,
+    loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}
+
+export function machineLines(machine: MachineInfo): string[] {
+  return [
+    `CPU:    ${machine.cpuModel} (${machine.cores} cores, ${machine.arch})`,
+    `Memory: ${machine.memoryGiB} GiB (${machine.freeMemoryGiB} GiB free at start)`,
+    `OS:     ${machine.os} (${machine.kernel})`,
+    `Node:   ${machine.node}`,
+    `Load:   ${machine.loadAverage.join(' / ')} (1/5/15 min, at start)`,
+  ];
+}

@@ -1,0 +1,186 @@
+// Child processes of the benchmark: spawned in their own process group, tracked with every
+// descendant they start, and ended on stop, on failure and on exit, so no run leaves an orphan.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+
+export interface BenchChild {
+  readonly pid: number;
+  readonly label: string;
+  /** The last few KB of stdout and stderr, for error messages. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output, rejects on exit or timeout. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  stop(): Promise<void>;
+}
+
+interface ProcInfo {
+  ppid: number;
+  startTime: string;
+}
+
+/** pid → start time, for every process this run started or saw below one it started. */
+const tracked = new Map<number, string>();
+const leaders = new Set<number>();
+
+function procInfo(pid: number): ProcInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields after its closing paren are plain.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), startTime: fields[19] ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds every living descendant of `root` to the tracked set (reads /proc; Linux only). */
+export function trackDescendants(root: number): void {
+  let pids: number[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  } catch {
+    return;
+  }
+  const children = new Map<number, number[]>();
+  const starts = new Map<number, string>();
+  for (const pid of pids) {
+    const info = procInfo(pid);
+    if (!info) continue;
+    starts.set(pid, info.startTime);
+    const list = children.get(info.ppid) ?? [];
+    list.push(pid);
+    children.set(info.ppid, list);
+  }
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    for (const child of children.get(pid) ?? []) {
+      tracked.set(child, starts.get(child) ?? '');
+      queue.push(child);
+    }
+  }
+}
+
+export function trackPid(pid: number): void {
+  const info = procInfo(pid);
+  if (info) tracked.set(pid, info.startTime);
+}
+
+/** True while `pid` is the very process that was tracked (not a reused pid). */
+function stillOurs(pid: number): boolean {
+  const info = procInfo(pid);
+  return info !== undefined && info.startTime === tracked.get(pid);
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGKILLs every tracked process still alive and each group this run leads; returns how many were alive. */
+export function killAllTracked(): number {
+  for (const leader of leaders) trackDescendants(leader);
+  let alive = 0;
+  for (const pid of tracked.keys()) {
+    if (!stillOurs(pid)) continue;
+    alive++;
+    signal(pid, 'SIGKILL');
+  }
+  for (const leader of leaders) signal(-leader, 'SIGKILL');
+  return alive;
+}
+
+/** How many tracked processes are still running. */
+export function livingTracked(): number {
+  let alive = 0;
+  for (const pid of tracked.keys()) if (stillOurs(pid)) alive++;
+  return alive;
+}
+
+export function spawnChild(label: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchChild {
+  const child: ChildProcess = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (child.pid === undefined) throw new Error(`${label}: could not spawn ${command}`);
+  const pid = child.pid;
+  trackPid(pid);
+  leaders.add(pid);
+  let tail = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-8192);
+    for (const wake of waiters) wake();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => {
+    for (const wake of waiters) wake();
+  });
+  const isRunning = (): boolean => child.exitCode === null && child.signalCode === null;
+
+  return {
+    pid,
+    label,
+    output: () => tail,
+    waitFor: (pattern, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const match = pattern.exec(tail);
+          if (match) return finish(() => resolve(match));
+          if (!isRunning()) return finish(() => reject(new Error(`${label} exited (code ${child.exitCode}, signal ${child.signalCode}): ${tail.trim().slice(-600)}`)));
+        };
+        const timer = setTimeout(() => finish(() => reject(new Error(`${label} printed nothing matching ${pattern} within ${timeoutMs} ms: ${tail.trim().slice(-600)}`))), timeoutMs);
+        const finish = (settle: () => void): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          settle();
+        };
+        waiters.add(check);
+        check();
+      }),
+    stop: async () => {
+      trackDescendants(pid);
+      if (isRunning()) {
+        signal(pid, 'SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      }
+      // Whatever the leader left behind (its group, or children it detached) is ended by pid.
+      signal(-pid, 'SIGKILL');
+      for (const descendant of tracked.keys()) if (descendant !== pid && stillOurs(descendant)) signal(descendant, 'SIGKILL');
+      leaders.delete(pid);
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once a TCP connection to 127.0.0.1:port succeeds. */
+export async function waitForPort(port: number, child: BenchChild, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (!stillOurs(child.pid)) throw new Error(`${child.label} exited before listening: ${child.output().trim().slice(-600)}`);
+    if (Date.now() > deadline) throw new Error(`${child.label} did not listen on port ${port} within ${timeoutMs} ms: ${child.output().trim().slice(-600)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

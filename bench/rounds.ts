@@ -1,0 +1,102 @@
+// Starts the targets, warms them up, then runs interleaved rounds: in each round every target runs
+// a sequential batch in turn, then a concurrent batch in turn, the order rotated round by round.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { concurrentBatch, sequentialBatch, type BatchSample } from './measure.js';
+import type { RunningTarget, TargetDefinition } from './targets.js';
+
+export interface RoundsConfig {
+  /** Sequential calls per target per round. */
+  callsPerRound: number;
+  rounds: number;
+  /** Clients in the throughput phase. */
+  concurrency: number;
+  /** Calls each of those clients makes per round. */
+  callsPerClient: number;
+  /** Sequential calls per target before measuring (plus a few calls on every client). */
+  warmupCalls: number;
+}
+
+export interface LiveTarget {
+  readonly definition: TargetDefinition;
+  running?: RunningTarget;
+  /** `concurrency` connected clients; the first also runs the sequential batches. */
+  clients: Client[];
+  sequential: BatchSample[];
+  concurrent: BatchSample[];
+  /** Milliseconds to start the target and connect every client. */
+  startMs?: number;
+  /** Why the target could not be started, or stopped answering. */
+  failure?: string;
+}
+
+async function connectPool(running: RunningTarget, count: number, clients: Client[]): Promise<void> {
+  // A few at a time: each connection may spawn a server process, and the machine is small.
+  for (let i = 0; i < count; i += 4) {
+    const batch = await Promise.allSettled(Array.from({ length: Math.min(4, count - i) }, () => running.connect()));
+    for (const result of batch) if (result.status === 'fulfilled') clients.push(result.value);
+    const failed = batch.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}
+
+/** Starts one target and connects its clients; a failure is recorded on the target, never thrown. */
+export async function startTarget(live: LiveTarget, concurrency: number, log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  try {
+    live.running = await live.definition.start();
+    await connectPool(live.running, concurrency, live.clients);
+    live.startMs = performance.now() - started;
+    log(`  ${live.definition.name}: ready at ${live.running.endpoint} (${concurrency} clients, ${(live.startMs / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    live.failure = `could not start: ${(error as Error).message}`;
+    log(`  ${live.definition.name}: UNAVAILABLE — ${live.failure}`);
+  }
+}
+
+function checkBatch(live: LiveTarget, sample: BatchSample, phase: string): void {
+  if (sample.errors === 0) return;
+  if (sample.latencies.length === 0) live.failure = `${phase}: every call failed: ${sample.firstError ?? 'unknown error'}`;
+}
+
+export async function warmUp(targets: readonly LiveTarget[], config: RoundsConfig, log: (line: string) => void): Promise<void> {
+  for (const live of targets) {
+    if (live.failure !== undefined || live.clients.length === 0) continue;
+    const sequential = await sequentialBatch(live.clients[0]!, config.warmupCalls);
+    checkBatch(live, sequential, 'warm-up');
+    if (live.failure === undefined) checkBatch(live, await concurrentBatch(live.clients, 10), 'warm-up');
+    const status = live.failure ?? (sequential.errors > 0 ? `${sequential.errors} errors: ${sequential.firstError}` : 'ok');
+    log(`  ${live.definition.name}: warm-up ${status}`);
+  }
+}
+
+export function rotated<T>(items: readonly T[], by: number): T[] {
+  if (items.length === 0) return [];
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+export async function runRounds(targets: readonly LiveTarget[], config: RoundsConfig, log: (line: string) => void): Promise<void> {
+  for (let round = 0; round < config.rounds; round++) {
+    const order = rotated(targets, round).filter((live) => live.failure === undefined && live.clients.length > 0);
+    const started = performance.now();
+    for (const live of order) {
+      const sample = await sequentialBatch(live.clients[0]!, config.callsPerRound);
+      live.sequential.push(sample);
+      checkBatch(live, sample, `round ${round + 1} sequential`);
+    }
+    for (const live of order) {
+      if (live.failure !== undefined) continue;
+      const sample = await concurrentBatch(live.clients, config.callsPerClient);
+      live.concurrent.push(sample);
+      checkBatch(live, sample, `round ${round + 1} concurrent`);
+    }
+    const names = order.map((live) => live.definition.name).join(' → ');
+    log(`  round ${round + 1}/${config.rounds}: ${names} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+}
+
+/** Closes every client, then stops every target; never throws. */
+export async function stopTargets(targets: readonly LiveTarget[]): Promise<void> {
+  await Promise.allSettled(targets.flatMap((live) => live.clients.map((client) => client.close())));
+  await Promise.allSettled(targets.map((live) => live.running?.stop()));
+}

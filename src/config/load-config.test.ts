@@ -1,0 +1,80 @@
+// The config loader: defaults, ${VAR} expansion, and every problem reported with its path.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig, parseConfig } from './load-config.js';
+
+const minimal = { servers: { demo: { command: 'node', args: ['server.js'], policy: 'policy.json' } } };
+
+function issuesOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(raw, { baseDir: '/etc/toolgate', env });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+  }
+  return [];
+}
+
+test('defaults: loopback 8420, grants, fail closed, dataDir beside the config', () => {
+  const config = parseConfig(minimal, { baseDir: '/etc/toolgate', env: {} });
+  assert.deepEqual(config.listen, { host: '127.0.0.1', port: 8420 });
+  assert.equal(config.auth, 'grants');
+  assert.equal(config.failMode, 'closed');
+  assert.equal(config.dataDir, '/etc/toolgate/.toolgate');
+  const server = config.servers['demo']!;
+  assert.deepEqual(server.policy, { kind: 'file', path: '/etc/toolgate/policy.json' });
+  assert.deepEqual(server.upstream, { kind: 'stdio', command: 'node', args: ['server.js'], env: {} });
+  assert.equal(server.requestTimeoutMs, 60_000);
+});
+
+test('${VAR} is read from the environment; a missing one is an error with its path', () => {
+  const raw = { servers: { remote: { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${TOKEN}' }, policy: { version: '1' } } } };
+  const config = parseConfig(raw, { baseDir: '/x', env: { TOKEN: 's3cret' } });
+  const upstream = config.servers['remote']!.upstream;
+  assert.equal(upstream.kind === 'http' && upstream.headers['Authorization'], 'Bearer s3cret');
+  assert.deepEqual(issuesOf(raw), ['servers.remote.headers.Authorization: environment variable TOKEN is not set']);
+});
+
+test('every problem is reported at once, each with its path', () => {
+  const issues = issuesOf({
+    listen: 'nowhere',
+    auth: 'maybe',
+    bogus: 1,
+    servers: {
+      a: { command: 'node', url: 'http://x', policy: 'p.json' },
+      b: { url: 'ftp://x', policy: 'p.json' },
+      c: { command: 'node', timeout: 'soon' },
+      'bad name!': { command: 'node', policy: 'p.json' },
+    },
+  });
+  assert.deepEqual(issues.sort(), [
+    'auth: must be one of "grants", "none"',
+    'bogus: unknown setting',
+    'listen: must be "host:port", e.g. "127.0.0.1:8420" (port 0 picks a free port)',
+    'servers.a: needs exactly one of "command" (a stdio server) or "url" (an HTTP server)',
+    'servers.b.url: must be an http:// or https:// URL',
+    'servers.bad name!: server names are letters, digits, "_", "-" and "." (used in the URL /mcp/<name>)',
+    'servers.c.policy: must be the path of a policy file (relative to the config file) or an inline policy',
+    'servers.c.timeout: must be a duration like "30s" or "2m"',
+  ]);
+});
+
+test('auth none is refused on a non-loopback listen address', () => {
+  assert.deepEqual(issuesOf({ ...minimal, listen: '0.0.0.0:8420', auth: 'none' }), ['auth: "none" is only allowed on a loopback listen address, not 0.0.0.0']);
+  assert.deepEqual(issuesOf({ ...minimal, listen: '127.0.0.1:0', auth: 'none' }), []);
+});
+
+test('loadConfig reads YAML from a file and resolves paths against its directory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-config-'));
+  const file = join(dir, 'toolgate.yaml');
+  writeFileSync(file, 'listen: 127.0.0.1:0\nservers:\n  demo:\n    command: node\n    policy: policies/demo.json\n');
+  const config = await loadConfig(file, {});
+  assert.equal(config.listen.port, 0);
+  assert.deepEqual(config.servers['demo']!.policy, { kind: 'file', path: join(dir, 'policies', 'demo.json') });
+  writeFileSync(file, 'servers: [unclosed\n');
+  await assert.rejects(loadConfig(file, {}), /syntax error/);
+  await assert.rejects(loadConfig(join(dir, 'missing.yaml'), {}), /cannot read file/);
+});
