@@ -130,7 +130,14 @@ function runScenario(name: string, description: string, inputs: readonly CallFac
 export function runEngineBench(options: { sampleMs: number; samples: number }): EngineBenchResult {
   const tools = MLFLOW_TOOL_NAMES.slice(0, 40);
   const varied = variedFacts(tools, 8192);
-  const single: CallFacts = { server: SERVER, tool: 'get_run', args: { run_id: '0a1b2c3d' }, grantId: 'grt_0000000000000001', sessionId: 'session-1' };
+  // get_experiment_metrics has an approve_if (amount > 990) that does not hold here: conditions, then the memo.
+  const single: CallFacts = {
+    server: SERVER,
+    tool: 'get_experiment_metrics',
+    args: { experiment_id: '7', amount: 12.5 },
+    grantId: 'grt_0000000000000001',
+    sessionId: 'session-1',
+  };
   const { sampleMs, samples } = options;
   return {
     tools: tools.length,
@@ -141,7 +148,7 @@ export function runEngineBench(options: { sampleMs: number; samples: number }): 
     scenarios: [
       runScenario('varied', '8192 precomputed calls: random tool (3% unlisted), args, 64 grants x 4 sessions: the per-agent memo almost never hits', varied, sampleMs, samples),
       runScenario('varied-one-agent', 'the same 8192 calls from one grant and session: the memo serves every allow of a tool without a spend cap once that tool was seen', oneAgent(varied), sampleMs, samples),
-      runScenario('single-tool', 'one call (get_run, same args, same grant) repeated: the hot path, served by the memo', [single], sampleMs, samples),
+      runScenario('single-tool', 'one allowed call (get_experiment_metrics, same args, grant and session) repeated: its approve_if is evaluated, then the memo answers', [single], sampleMs, samples),
     ],
   };
 }

@@ -27,13 +27,16 @@ export interface Stats {
   perRound: number[];
 }
 
+/** A call not answered by then counts as an error (the SDK's own default is 60 s). */
+const CALL_TIMEOUT_MS = 10_000;
+
 let sequence = 0;
 
 /** One echo call with a fresh message; resolves with its latency in ms, or throws on a wrong reply. */
 async function timedCall(client: Client): Promise<number> {
   const message = `bench-${++sequence}`;
   const start = performance.now();
-  const result = await client.callTool({ name: BENCH_TOOL, arguments: { message } });
+  const result = await client.callTool({ name: BENCH_TOOL, arguments: { message } }, undefined, { timeout: CALL_TIMEOUT_MS });
   const elapsed = performance.now() - start;
   const content = result['content'] as Array<{ type: string; text?: string }> | undefined;
   const text = content?.[0]?.text;
@@ -45,12 +48,13 @@ async function timedCall(client: Client): Promise<number> {
 
 async function runCalls(client: Client, calls: number, sample: BatchSample): Promise<void> {
   for (let i = 0; i < calls; i++) {
+    if (sample.errors > 20 && sample.errors > sample.latencies.length) return;
     try {
       sample.latencies.push(await timedCall(client));
     } catch (error) {
       sample.errors++;
       sample.firstError ??= (error as Error).message;
-      // A broken connection fails every call at once; stop rather than spin.
+      // A dead target fails every call: give up on the batch (all its clients) rather than spin.
       if (sample.errors > 20 && sample.errors > sample.latencies.length) return;
     }
   }

@@ -15,6 +15,7 @@ export interface BenchChild {
 }
 
 interface ProcInfo {
+  state: string;
   ppid: number;
   startTime: string;
 }
@@ -28,19 +29,20 @@ function procInfo(pid: number): ProcInfo | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; fields after its closing paren are plain.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), startTime: fields[19] ?? '' };
+    return { state: fields[0] ?? '', ppid: Number(fields[1]), startTime: fields[19] ?? '' };
   } catch {
     return undefined;
   }
 }
 
-/** Adds every living descendant of `root` to the tracked set (reads /proc; Linux only). */
-export function trackDescendants(root: number): void {
+/** Adds every living descendant of `root` to the tracked set and returns them (reads /proc; Linux only). */
+export function trackDescendants(root: number): number[] {
+  const found: number[] = [];
   let pids: number[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
   } catch {
-    return;
+    return found;
   }
   const children = new Map<number, number[]>();
   const starts = new Map<number, string>();
@@ -57,9 +59,16 @@ export function trackDescendants(root: number): void {
     const pid = queue.pop()!;
     for (const child of children.get(pid) ?? []) {
       tracked.set(child, starts.get(child) ?? '');
+      found.push(child);
       queue.push(child);
     }
   }
+  return found;
+}
+
+/** The output's last `count` characters on one line, for error messages. */
+export function lastWords(text: string, count = 200): string {
+  return text.replace(/\s+/g, ' ').trim().slice(-count);
 }
 
 export function trackPid(pid: number): void {
@@ -67,10 +76,10 @@ export function trackPid(pid: number): void {
   if (info) tracked.set(pid, info.startTime);
 }
 
-/** True while `pid` is the very process that was tracked (not a reused pid). */
+/** True while `pid` is the very process that was tracked (not a reused pid), and not a zombie. */
 function stillOurs(pid: number): boolean {
   const info = procInfo(pid);
-  return info !== undefined && info.startTime === tracked.get(pid);
+  return info !== undefined && info.state !== 'Z' && info.startTime === tracked.get(pid);
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -130,9 +139,9 @@ export function spawnChild(label: string, command: string, args: readonly string
         const check = (): void => {
           const match = pattern.exec(tail);
           if (match) return finish(() => resolve(match));
-          if (!isRunning()) return finish(() => reject(new Error(`${label} exited (code ${child.exitCode}, signal ${child.signalCode}): ${tail.trim().slice(-600)}`)));
+          if (!isRunning()) return finish(() => reject(new Error(`${label} exited (code ${child.exitCode}, signal ${child.signalCode}): ${lastWords(tail)}`)));
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`${label} printed nothing matching ${pattern} within ${timeoutMs} ms: ${tail.trim().slice(-600)}`))), timeoutMs);
+        const timer = setTimeout(() => finish(() => reject(new Error(`${label} printed nothing matching ${pattern} within ${timeoutMs} ms: ${lastWords(tail)}`))), timeoutMs);
         const finish = (settle: () => void): void => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -142,14 +151,14 @@ export function spawnChild(label: string, command: string, args: readonly string
         check();
       }),
     stop: async () => {
-      trackDescendants(pid);
+      const descendants = trackDescendants(pid);
       if (isRunning()) {
         signal(pid, 'SIGTERM');
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
       }
       // Whatever the leader left behind (its group, or children it detached) is ended by pid.
       signal(-pid, 'SIGKILL');
-      for (const descendant of tracked.keys()) if (descendant !== pid && stillOurs(descendant)) signal(descendant, 'SIGKILL');
+      for (const descendant of descendants) if (stillOurs(descendant)) signal(descendant, 'SIGKILL');
       leaders.delete(pid);
     },
   };
@@ -179,8 +188,8 @@ export async function waitForPort(port: number, child: BenchChild, timeoutMs: nu
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    if (!stillOurs(child.pid)) throw new Error(`${child.label} exited before listening: ${child.output().trim().slice(-600)}`);
-    if (Date.now() > deadline) throw new Error(`${child.label} did not listen on port ${port} within ${timeoutMs} ms: ${child.output().trim().slice(-600)}`);
+    if (!stillOurs(child.pid)) throw new Error(`${child.label} exited before listening: ${lastWords(child.output())}`);
+    if (Date.now() > deadline) throw new Error(`${child.label} did not listen on port ${port} within ${timeoutMs} ms: ${lastWords(child.output())}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

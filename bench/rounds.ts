@@ -53,13 +53,16 @@ export async function startTarget(live: LiveTarget, concurrency: number, log: (l
   }
 }
 
+/** More than one call in ten failing means the target broke: it leaves the run, its figures are not compared. */
 function checkBatch(live: LiveTarget, sample: BatchSample, phase: string): void {
-  if (sample.errors === 0) return;
-  if (sample.latencies.length === 0) live.failure = `${phase}: every call failed: ${sample.firstError ?? 'unknown error'}`;
+  const attempted = sample.latencies.length + sample.errors;
+  if (sample.errors * 10 <= attempted) return;
+  live.failure = `${phase}: ${sample.errors} of ${attempted} calls failed: ${sample.firstError ?? 'unknown error'}`;
 }
 
-export async function warmUp(targets: readonly LiveTarget[], config: RoundsConfig, log: (line: string) => void): Promise<void> {
+export async function warmUp(targets: readonly LiveTarget[], config: RoundsConfig, log: (line: string) => void, stop?: AbortSignal): Promise<void> {
   for (const live of targets) {
+    if (stop?.aborted) return;
     if (live.failure !== undefined || live.clients.length === 0) continue;
     const sequential = await sequentialBatch(live.clients[0]!, config.warmupCalls);
     checkBatch(live, sequential, 'warm-up');
@@ -75,16 +78,19 @@ export function rotated<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-export async function runRounds(targets: readonly LiveTarget[], config: RoundsConfig, log: (line: string) => void): Promise<void> {
-  for (let round = 0; round < config.rounds; round++) {
-    const order = rotated(targets, round).filter((live) => live.failure === undefined && live.clients.length > 0);
+/** Stops early, between batches, once `stop` is aborted (Ctrl-C). */
+export async function runRounds(targets: readonly LiveTarget[], config: RoundsConfig, log: (line: string) => void, stop?: AbortSignal): Promise<void> {
+  for (let round = 0; round < config.rounds && !stop?.aborted; round++) {
+    const order = rotated(targets.filter((live) => live.failure === undefined && live.clients.length > 0), round);
     const started = performance.now();
     for (const live of order) {
+      if (stop?.aborted) return;
       const sample = await sequentialBatch(live.clients[0]!, config.callsPerRound);
       live.sequential.push(sample);
       checkBatch(live, sample, `round ${round + 1} sequential`);
     }
     for (const live of order) {
+      if (stop?.aborted) return;
       if (live.failure !== undefined) continue;
       const sample = await concurrentBatch(live.clients, config.callsPerClient);
       live.concurrent.push(sample);

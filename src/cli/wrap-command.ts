@@ -60,7 +60,6 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   const dataDir = resolve(options.dataDir ?? process.env['TOOLGATE_DATA_DIR'] ?? join(homedir(), '.toolgate'));
   const stores = openEmbeddedStores(dataDir, systemClock, logger);
   const runtime = createServerRuntime(server, createPolicyHolder(name, loaded.policy, createPolicyEngine), logger);
-  const reloader = watchPolicies(new Map([[name, runtime]]), logger, () => undefined);
   const inflight = new Set<Promise<unknown>>();
   const session = new ClientSession({
     runtime,
@@ -70,6 +69,10 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   });
   const stdio = serveStdio(session, { input: process.stdin, output: process.stdout });
   session.attachStream(stdio.stream);
+  // As over HTTP: a reload that changes which tools are visible tells the client to list again.
+  const reloader = watchPolicies(new Map([[name, runtime]]), logger, (event) => {
+    if (event.kind === 'reloaded' && event.hiddenChanged) session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+  });
 
   let upstreamEnded = false;
   const sessionEnded = new Promise<void>((resolveEnd) => session.onEnd(resolveEnd));

@@ -18,6 +18,7 @@ import type { ClientStream, ReplySink } from '../transport/client-channel.js';
 import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
 import { runToolCall, type PipelineDeps } from './call-pipeline.js';
 import type { ForwardResult } from './forward-result.js';
+import { HeldMessages } from './held-messages.js';
 import type { ServerRuntime } from './server-runtime.js';
 
 interface PendingForward {
@@ -27,6 +28,8 @@ interface PendingForward {
   resolve(result: ForwardResult): void;
   timer: NodeJS.Timeout;
 }
+
+const STARTUP_ALLOWANCE_MS = 30_000;
 
 export interface ClientSessionOptions {
   runtime: ServerRuntime;
@@ -46,6 +49,7 @@ export class ClientSession {
   private readonly byClientId = new Map<JsonRpcId, number>();
   private readonly byProgressToken = new Map<string | number, PendingForward>();
   private stream: ClientStream | undefined;
+  private readonly held = new HeldMessages({ refuse: (request) => this.refuseServerRequest(request) });
   private nextUpstreamId = 1;
   private ended = false;
   private readonly endListeners: Array<() => void> = [];
@@ -70,6 +74,7 @@ export class ClientSession {
     stream.onClose(() => {
       if (this.stream === stream) this.stream = undefined;
     });
+    this.held.release((message) => stream.send(message));
   }
 
   handleRequest(request: JsonRpcRequest, reply: ReplySink): void {
@@ -96,7 +101,9 @@ export class ClientSession {
       const clientId = message.params?.['requestId'] as JsonRpcId | undefined;
       const upstreamId = clientId === undefined ? undefined : this.byClientId.get(clientId);
       if (upstreamId === undefined) return;
-      message = { ...message, params: { ...message.params, requestId: upstreamId } };
+      // The client's own reason goes to the server only: the audit trail gets the gateway's words.
+      const reason = message.params?.['reason'];
+      return this.cancelForward(upstreamId, 'cancelled by the client', typeof reason === 'string' ? reason : undefined);
     }
     this.upstream()
       .then((link) => link.send(message))
@@ -112,6 +119,7 @@ export class ClientSession {
     if (this.ended) return;
     this.ended = true;
     this.failAll(reason);
+    this.held.clear();
     this.stream?.close();
     const link = this.link;
     this.link = undefined;
@@ -125,6 +133,10 @@ export class ClientSession {
       const { runtime } = this.options;
       this.link = runtime.connect().then((link) => {
         link.onMessage((message) => this.onUpstreamMessage(message));
+        // The answer can no longer come, and the server may have run the request: fail it now.
+        link.onLost((upstreamId, reason) => {
+          if (typeof upstreamId === 'number') this.pending.get(upstreamId)?.resolve({ kind: 'failed', reason });
+        });
         link.onClose((reason) => {
           this.options.logger.warn({ server: runtime.name, session: this.id, reason }, 'upstream connection closed');
           void this.close(`upstream closed: ${reason}`);
@@ -140,8 +152,13 @@ export class ClientSession {
 
   /** Sends a client request upstream under a fresh id and waits for its answer. */
   private forward(request: JsonRpcRequest, reply?: ReplySink): Promise<ForwardResult> {
+    // A client that left (e.g. while its call waited for approval) is not served: nothing is sent.
+    if (reply?.closed) return Promise.resolve({ kind: 'not_delivered', reason: 'the client went away before the request was sent' });
     const upstreamId = this.nextUpstreamId++;
-    const timeoutMs = this.options.runtime.config.requestTimeoutMs;
+    // The first answer of a session includes the server's start-up (a stdio child loading): a short
+    // per-request timeout meant for tool calls must not keep every session from opening.
+    const configured = this.options.runtime.config.requestTimeoutMs;
+    const timeoutMs = request.method === 'initialize' ? Math.max(configured, STARTUP_ALLOWANCE_MS) : configured;
     return new Promise<ForwardResult>((resolve) => {
       const progressToken = (request.params?.['_meta'] as Record<string, unknown> | undefined)?.['progressToken'] as string | number | undefined;
       const entry: PendingForward = {
@@ -163,6 +180,8 @@ export class ClientSession {
       this.pending.set(upstreamId, entry);
       this.byClientId.set(request.id, upstreamId);
       if (progressToken !== undefined) this.byProgressToken.set(progressToken, entry);
+      // No resumable streams here, so a client that goes away mid-request has cancelled it.
+      if (request.method !== 'initialize') reply?.onAbort(() => this.cancelForward(upstreamId, 'the client went away before the answer'));
       this.upstream()
         .then((link) => link.send({ ...request, id: upstreamId }))
         .then(
@@ -175,7 +194,8 @@ export class ClientSession {
   }
 
   private onUpstreamMessage(message: JsonRpcMessage): void {
-    if (isRequest(message)) return this.routeServerRequest(message);
+    // Sampling, elicitation, roots: like notifications, to the client's stream or an open reply.
+    if (isRequest(message)) return this.sendUnsolicited(message);
     if (isNotification(message)) return this.routeNotification(message);
     const upstreamId = message.id;
     const entry = typeof upstreamId === 'number' ? this.pending.get(upstreamId) : undefined;
@@ -192,26 +212,28 @@ export class ClientSession {
     this.sendUnsolicited(message);
   }
 
-  /** Sampling, elicitation, roots: to the client's stream, or along an open reply. */
-  private routeServerRequest(message: JsonRpcRequest): void {
-    if (this.sendUnsolicited(message)) return;
+  private refuseServerRequest(request: JsonRpcRequest): void {
     this.upstream()
-      .then((link) => link.send(wireError('INTERNAL', message.id, 'the client has no open stream to receive this request')))
+      .then((link) => link.send(wireError('INTERNAL', request.id, 'the client has no open stream to receive this request')))
       .catch(() => undefined);
   }
 
-  private sendUnsolicited(message: JsonRpcMessage): boolean {
-    if (this.stream && !this.stream.closed) {
-      this.stream.send(message);
-      return true;
-    }
+  /** To the client's stream, else along an open reply, else held until a stream opens. */
+  private sendUnsolicited(message: JsonRpcMessage): void {
+    if (this.stream && !this.stream.closed) return this.stream.send(message);
     for (const entry of this.pending.values()) {
-      if (entry.reply && !entry.reply.closed) {
-        entry.reply.send(message);
-        return true;
-      }
+      if (entry.reply && !entry.reply.closed) return entry.reply.send(message);
     }
-    return false;
+    this.held.hold(message);
+  }
+
+  /** Tells the server to stop, and fails the request here now: SDK servers never answer a
+   *  cancelled request, and it may have run, so its caller must not wait for the timeout. */
+  private cancelForward(upstreamId: number, reason: string, reasonForServer = reason): void {
+    const entry = this.pending.get(upstreamId);
+    if (!entry) return;
+    this.sendCancel(upstreamId, reasonForServer);
+    entry.resolve({ kind: 'failed', reason });
   }
 
   private sendCancel(upstreamId: number, reason: string): void {

@@ -89,6 +89,7 @@ export async function startGateway(options: GatewayOptions, listen = options.con
     reloadPolicy: (server) => reloader.reload(server),
     stop: () => {
       stopping ??= (async () => {
+        handler.beginStop();
         reloader.close();
         const closed = http.close();
         const grace = new Promise((resolve) => setTimeout(resolve, options.stopGraceMs ?? 5_000).unref());

@@ -4,6 +4,7 @@ import type { Grant, GrantStore } from '../grants/grant-store.js';
 import { grantReaches } from '../grants/grant-store.js';
 import type { Logger } from '../lib/logger.js';
 import type { JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.js';
+import { wireError } from '../protocol/wire-errors.js';
 import type { ClientStream, ReplySink } from '../transport/client-channel.js';
 import type { HttpAdmission, HttpAdmissionInput, McpHttpHandler } from '../transport/http/mcp-http-handler.js';
 import type { PipelineDeps } from './call-pipeline.js';
@@ -28,21 +29,28 @@ export interface GatewayHttpHandlerOptions {
 
 export interface GatewayHttpHandler extends McpHttpHandler<HttpContext> {
   readonly sessions: ReadonlyMap<string, ClientSession>;
+  /** From now on new requests are refused, never forwarded; notifications and responses still pass. */
+  beginStop(): void;
   closeAll(reason: string): Promise<void>;
 }
 
+const SWEEP_MS = 2_000;
 const ANONYMOUS: Grant = { id: 'anonymous', name: 'anonymous', servers: ['*'], createdAt: 0 };
 
 export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): GatewayHttpHandler {
   const sessions = new Map<string, ClientSession>();
   const streamOpen = new Set<ClientSession>();
+  let stopping = false;
   const idleMs = options.idleSessionMs ?? 15 * 60_000;
+  // Requests are checked against the grant store one by one; a session that only holds a stream
+  // open is checked here, so a revoked grant loses its stream (and its upstream) within seconds.
   const sweep = setInterval(() => {
     const cutoff = Date.now() - idleMs;
     for (const session of sessions.values()) {
       if (session.lastActivity < cutoff && !streamOpen.has(session)) void session.close('idle timeout');
+      else if (options.grants && session.grantId !== ANONYMOUS.id && !options.grants.isLive(session.grantId)) void session.close('grant revoked');
     }
-  }, Math.min(60_000, idleMs));
+  }, Math.min(SWEEP_MS, idleMs));
   sweep.unref();
 
   function admit(input: HttpAdmissionInput): HttpAdmission<HttpContext> {
@@ -90,6 +98,9 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     sessions,
     admit,
     handleRequest: (context, request, reply) => {
+      // A keep-alive connection can still carry a request after stop began: the server it would
+      // reach is about to be closed, so it is refused before anything runs.
+      if (stopping) return reply.end(wireError('UPSTREAM_UNAVAILABLE', request.id, 'Upstream unavailable: the gateway is stopping; the request was not sent'));
       if (!context.session) return openSession(context, request, reply);
       context.session.handleRequest(request, reply);
     },
@@ -102,6 +113,9 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     },
     endSession: async (context: HttpContext) => {
       await context.session?.close('client ended the session');
+    },
+    beginStop: () => {
+      stopping = true;
     },
     closeAll: async (reason) => {
       clearInterval(sweep);

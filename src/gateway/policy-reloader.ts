@@ -3,6 +3,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../lib/logger.js';
+import type { Policy } from '../policy/types.js';
 import { describeIssues, loadServerPolicy } from './load-server-policy.js';
 import type { ServerRuntime } from './server-runtime.js';
 
@@ -35,9 +36,9 @@ export function watchPolicies(
       event = { kind: 'refused', server, reason: describeIssues(loaded.errors) };
       logger.error({ server, file: loaded.source, errors: loaded.errors }, 'changed policy is invalid; keeping the previous policy');
     } else {
-      const before = runtime.policy.policy.hide.join('\u0000');
+      const before = visibilityKey(runtime.policy.policy);
       runtime.policy.replace(loaded.policy);
-      event = { kind: 'reloaded', server, hiddenChanged: before !== loaded.policy.hide.join('\u0000') };
+      event = { kind: 'reloaded', server, hiddenChanged: before !== visibilityKey(loaded.policy) };
       logger.info({ server, warnings: loaded.warnings }, 'policy reloaded');
     }
     onReload(event);
@@ -65,4 +66,11 @@ export function watchPolicies(
       for (const timer of timers.values()) clearTimeout(timer);
     },
   };
+}
+
+/** What decides which tools `tools/list` shows: the hide list and, under `hide: ["*"]`, the tools
+ *  listed under `tools` (listing one shows it). Equal keys: no client needs to re-list. */
+function visibilityKey(policy: Policy): string {
+  const listed = policy.hide.includes('*') ? Object.keys(policy.tools).filter((tool) => tool !== '*').sort() : [];
+  return JSON.stringify([[...policy.hide].sort(), listed]);
 }

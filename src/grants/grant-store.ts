@@ -23,6 +23,8 @@ export interface GrantStore {
   revoke(idOrName: string): Grant | undefined;
   /** The live (unrevoked) grant for a token, checked against the store on every call. */
   authenticate(token: string): Grant | undefined;
+  /** Whether the grant exists and is not revoked (for sessions that outlive a request). */
+  isLive(id: string): boolean;
 }
 
 export function grantReaches(grant: Grant, server: string): boolean {

@@ -102,6 +102,11 @@ export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantS
       const row = selectLiveByHash.get(sha256Hex(token));
       return row ? toGrant(row) : undefined;
     },
+
+    isLive(id) {
+      const row = selectById.get(id);
+      return row !== undefined && row.revoked_at === null;
+    },
   };
 }
 

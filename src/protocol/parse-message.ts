@@ -1,4 +1,5 @@
 // Turns the bytes of one HTTP body or stdio line into JSON-RPC messages, refusing what is not one.
+import { jsonShapeProblem } from './json-shape.js';
 import type { JsonRpcMessage } from './jsonrpc.js';
 import type { GatewayErrorCode } from './wire-errors.js';
 
@@ -15,6 +16,8 @@ export function parseMessages(text: string): ParseResult {
   } catch (error) {
     return { kind: 'invalid', code: 'PARSE_ERROR', message: `Parse error: ${(error as Error).message}` };
   }
+  const ambiguity = jsonShapeProblem(text);
+  if (ambiguity) return { kind: 'invalid', code: 'INVALID_REQUEST', message: `Invalid Request: ${ambiguity}` };
   if (Array.isArray(value)) {
     if (value.length === 0) return { kind: 'invalid', code: 'INVALID_REQUEST', message: 'Invalid Request: empty batch' };
     const messages: JsonRpcMessage[] = [];

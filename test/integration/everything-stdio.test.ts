@@ -20,7 +20,7 @@ const POLICY = {
 const DOCS_DIR = join(dirname(EVERYTHING_SERVER), 'docs');
 
 /** A client that can answer everything server-everything asks of a client. */
-function capableClient(log: NotificationLog, sampled: unknown[]): ClientSetup {
+function capableClient(log: NotificationLog, sampled: unknown[], roots = [{ uri: 'file:///srv/toolgate-root', name: 'toolgate root' }]): ClientSetup {
   return {
     capabilities: { sampling: {}, elicitation: {}, roots: { listChanged: true } },
     setup: (client) => {
@@ -30,7 +30,7 @@ function capableClient(log: NotificationLog, sampled: unknown[]): ClientSetup {
         return { model: 'toolgate-test-model', role: 'assistant', content: { type: 'text', text: 'sampled through the gateway' } };
       });
       client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada Lovelace', check: true } }));
-      client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///srv/toolgate-root', name: 'toolgate root' }] }));
+      client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...roots] }));
     },
   };
 }
@@ -47,11 +47,12 @@ describe('server-everything over stdio, through the gateway', () => {
   let token: string;
   const log = new NotificationLog();
   const sampled: unknown[] = [];
+  const roots = [{ uri: 'file:///srv/toolgate-root', name: 'toolgate root' }];
 
   before(async () => {
     gateway = await startTestGateway({ servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER], policy: POLICY } }, store: 'memory' });
     token = gateway.token(['everything']);
-    client = await connectThroughGateway(gateway.url, 'everything', token, capableClient(log, sampled));
+    client = await connectThroughGateway(gateway.url, 'everything', token, capableClient(log, sampled, roots));
   });
   after(async () => {
     await client?.close();
@@ -183,13 +184,35 @@ describe('server-everything over stdio, through the gateway', () => {
     assert.equal(asked.messages?.[0]?.content.text, 'Resource trigger-sampling-request context: say hi');
   });
 
-  test('elicitation and roots: server-to-client requests round-trip', async () => {
+  test('elicitation and roots: server-to-client requests round-trip, roots/list_changed reaches the server', async () => {
     const elicited = texts(await client.callTool({ name: 'trigger-elicitation-request', arguments: {} }));
     assert.match(elicited, /User provided the requested information/);
     assert.match(elicited, /- Name: Ada Lovelace/);
-    const roots = texts(await client.callTool({ name: 'get-roots-list', arguments: {} }));
-    assert.match(roots, /Current MCP Roots \(1 total\)/);
-    assert.match(roots, /URI: file:\/\/\/srv\/toolgate-root/);
+    let listed = texts(await client.callTool({ name: 'get-roots-list', arguments: {} }));
+    assert.match(listed, /Current MCP Roots \(1 total\)/);
+    assert.match(listed, /URI: file:\/\/\/srv\/toolgate-root/);
+
+    // The client's notifications/roots/list_changed reaches the server, which asks again.
+    roots.push({ uri: 'file:///srv/second-root', name: 'second' });
+    await client.sendRootsListChanged();
+    const deadline = Date.now() + 3_000;
+    while (!listed.includes('second-root') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      listed = texts(await client.callTool({ name: 'get-roots-list', arguments: {} }));
+    }
+    assert.match(listed, /Current MCP Roots \(2 total\)[\s\S]*file:\/\/\/srv\/second-root/);
+  });
+
+  test('tools/list_changed, sent as soon as the session is initialized, is not lost', async () => {
+    // server-everything registers its capability-dependent tools on `initialized` and says so at
+    // once, before an HTTP client has had time to open its GET stream.
+    const early = new NotificationLog();
+    const fresh = await connectThroughGateway(gateway.url, 'everything', token, capableClient(early, []));
+    try {
+      await early.waitFor(isMethod('notifications/tools/list_changed'), 3_000, 'tools/list_changed');
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('notifications/resources/list_changed reaches the client', async () => {

@@ -111,6 +111,26 @@ describe('the gateway\'s Streamable HTTP endpoint', () => {
     assert.equal(again.status, 404);
   });
 
+  test('what the server says before the client opens its GET stream is delivered when it opens', async () => {
+    // server-everything announces tools/list_changed on `initialized`; this client opens its stream later.
+    const sessionId = await openSession('everything');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stream = await fetch(`${gateway.url}/mcp/everything`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', 'mcp-session-id': sessionId } });
+    assert.equal(stream.status, 200);
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    const deadline = setTimeout(() => void reader.cancel(), 3_000);
+    while (!received.includes('notifications/tools/list_changed')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      received += decoder.decode(chunk.value, { stream: true });
+    }
+    clearTimeout(deadline);
+    await reader.cancel().catch(() => undefined);
+    assert.match(received, /^event: message\ndata: \{"jsonrpc":"2.0","method":"notifications\/tools\/list_changed"/m);
+  });
+
   test('invalid JSON → 400 with JSON-RPC -32700', async () => {
     const sessionId = await openSession();
     const response = await post('counting', '{"jsonrpc":"2.0","id":1,"method":', { 'mcp-session-id': sessionId });

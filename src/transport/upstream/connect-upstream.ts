@@ -1,7 +1,7 @@
 // Opens the upstream connection a server's config describes: a stdio child with a scrubbed
 // environment, or an HTTP URL (Streamable HTTP, falling back to legacy HTTP+SSE in `auto` mode).
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import type { UpstreamSpec } from '../../config/gateway-config.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import type { Logger } from '../../lib/logger.js';
 import { linkFromTransport, type UpstreamLink } from './upstream-link.js';
+import { watchedFetch, type LostHandler } from './watched-fetch.js';
 
 export interface ConnectOptions {
   serverName: string;
@@ -42,20 +43,37 @@ async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }>, opti
 }
 
 async function connectStreamable(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { ...headers } } });
+  let onLost: LostHandler = () => {};
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { ...headers } },
+    fetch: watchedFetch((id, reason) => onLost(id, reason)),
+  });
   await transport.start();
-  // Ending a client session ends its upstream session too (DELETE), or the server would keep it,
-  // with whatever it holds (subscriptions, timers), until its own idle timeout, if it has one.
-  return linkFromTransport(transport, `Streamable HTTP server ${url}`, { beforeClose: () => transport.terminateSession() });
+  return linkFromTransport(transport, `Streamable HTTP server ${url}`, {
+    // Ending a client session ends its upstream session too (DELETE), or the server would keep it,
+    // with whatever it holds (subscriptions, timers), until its own idle timeout, if it has one.
+    beforeClose: () => transport.terminateSession(),
+    lostRequests: (handler) => {
+      onLost = handler;
+    },
+  });
 }
 
 async function connectSse(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
+  let onLost: LostHandler = () => {};
   const transport = new SSEClientTransport(new URL(url), {
     requestInit: { headers: { ...headers } },
+    fetch: watchedFetch((id, reason) => onLost(id, reason)),
     eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
   });
   await transport.start();
-  return linkFromTransport(transport, `HTTP+SSE server ${url}`);
+  return linkFromTransport(transport, `HTTP+SSE server ${url}`, {
+    // Every answer comes on the one event stream, and the server's session lives as long as it does.
+    isFatal: (error) => error instanceof SseError,
+    lostRequests: (handler) => {
+      onLost = handler;
+    },
+  });
 }
 
 /** Streamable HTTP first; when the first POST is refused as a method or path the server does not
@@ -64,9 +82,13 @@ async function connectAutoHttp(url: string, headers: Readonly<Record<string, str
   let active = await connectStreamable(url, headers);
   let decided = false;
   let messageHandler: (message: JsonRpcMessage) => void = () => {};
+  let lostHandler: LostHandler = () => {};
   const closeHandlers: Array<(reason: string) => void> = [];
   const wire = (link: UpstreamLink): void => {
     link.onMessage((message) => messageHandler(message));
+    link.onLost((id, reason) => {
+      if (link === active) lostHandler(id, reason);
+    });
     link.onClose((reason) => {
       if (link === active) for (const handler of closeHandlers) handler(reason);
     });
@@ -97,6 +119,9 @@ async function connectAutoHttp(url: string, headers: Readonly<Record<string, str
     },
     onClose: (handler) => {
       closeHandlers.push(handler);
+    },
+    onLost: (handler) => {
+      lostHandler = handler;
     },
     setProtocolVersion: (version) => active.setProtocolVersion(version),
     close: () => active.close(),

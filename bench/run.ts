@@ -1,0 +1,148 @@
+// `npm run bench`: latency and throughput of toolgate against the bare server, supergateway and
+// mcp-proxy (same stdio server, interleaved rounds), plus the policy engine's decisions per second.
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../test/helpers/paths.js';
+import { methodLines, readBenchConfig, type BenchConfig } from './bench-config.js';
+import { runEngineBench, type EngineBenchResult } from './engine-bench.js';
+import { describeMachine, machineLines, type MachineInfo } from './machine.js';
+import { summarize } from './measure.js';
+import { killAllTracked, livingTracked, trackDescendants } from './processes.js';
+import { computeRatios, formatText, writeResults, type BenchReport, type TargetReport } from './report.js';
+import { runRounds, startTarget, stopTargets, warmUp, type LiveTarget } from './rounds.js';
+import { TARGETS } from './targets.js';
+
+const log = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+function engineSummary(engine: EngineBenchResult): string[] {
+  return engine.scenarios.map((scenario) => `  ${scenario.name}: ${Math.round(scenario.decisionsPerSecond).toLocaleString('en-US')} decisions/s`);
+}
+
+/** Node repeats some warnings per occurrence (e.g. MaxListenersExceededWarning from fetch's abort
+ *  listeners in the SDK client, freed only by GC): each kind is shown once so the table stays readable. */
+function showWarningsOnce(): void {
+  const seen = new Set<string>();
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (seen.has(warning.name)) return;
+    seen.add(warning.name);
+    console.error(`(shown once) ${warning.name}: ${warning.message}`);
+  });
+}
+
+/** Ends every process of the run however it stops: Ctrl-C, a kill, or an uncaught error. */
+function installCleanupHandlers(targets: readonly LiveTarget[], cancel: AbortController): void {
+  const abort = (code: number): void => {
+    if (cancel.signal.aborted) return;
+    cancel.abort();
+    void stopTargets(targets).finally(() => {
+      killAllTracked();
+      process.exit(code);
+    });
+  };
+  process.once('SIGINT', () => abort(130));
+  process.once('SIGTERM', () => abort(143));
+  process.on('uncaughtException', (error) => {
+    console.error('bench: uncaught error:', error);
+    abort(1);
+  });
+  process.once('exit', () => killAllTracked());
+}
+
+function toReport(live: LiveTarget): TargetReport {
+  const base = { name: live.definition.name, setup: live.definition.setup, ...(live.running ? { endpoint: live.running.endpoint } : {}) };
+  const startSeconds = live.startMs === undefined ? {} : { startSeconds: Math.round(live.startMs / 100) / 10 };
+  if (live.sequential.length === 0 || live.concurrent.length === 0) {
+    return { ...base, ...startSeconds, status: 'unavailable', reason: live.failure ?? 'no measurement' };
+  }
+  const sequential = summarize(live.sequential, 'p50');
+  const concurrent = summarize(live.concurrent, 'callsPerSecond');
+  const errors = sequential.errors + concurrent.errors;
+  const firstError = [...live.sequential, ...live.concurrent].find((sample) => sample.firstError !== undefined)?.firstError;
+  // A target that broke mid-run keeps the rounds it completed, and says why it stopped.
+  const reason = live.failure ?? (errors > 0 ? `${errors} calls failed, e.g. ${firstError ?? '?'}` : undefined);
+  return {
+    ...base,
+    ...startSeconds,
+    status: live.failure === undefined ? 'ok' : 'failed',
+    ...(reason !== undefined ? { reason } : {}),
+    sequential,
+    concurrent,
+  };
+}
+
+async function measureTargets(config: BenchConfig, targets: LiveTarget[], stop: AbortSignal): Promise<number> {
+  log('Starting targets:');
+  for (const live of targets) if (!stop.aborted) await startTarget(live, config.concurrency, log);
+  trackDescendants(process.pid); // every server process started so far, wherever it sits in the tree
+  log('Warm-up:');
+  await warmUp(targets, config, log, stop);
+  log('Rounds:');
+  await runRounds(targets, config, log, stop);
+  trackDescendants(process.pid);
+  log('Stopping targets…');
+  await stopTargets(targets);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const leftover = livingTracked();
+  killAllTracked();
+  return leftover;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  showWarningsOnce();
+  const config = readBenchConfig();
+  const machine: MachineInfo = describeMachine();
+  const method = methodLines(config, TARGETS);
+  log('toolgate benchmark');
+  log();
+  log('Method:');
+  for (const line of method) log(`  - ${line}`);
+  log();
+  log('Machine:');
+  for (const line of machineLines(machine)) log(`  ${line}`);
+  log();
+
+  log('Policy engine alone…');
+  const engine = runEngineBench({ sampleMs: config.engineSampleMs, samples: config.engineSamples });
+  for (const line of engineSummary(engine)) log(line);
+  log();
+
+  const targets: LiveTarget[] = TARGETS.map((definition) => ({ definition, clients: [], sequential: [], concurrent: [] }));
+  const cancel = new AbortController();
+  installCleanupHandlers(targets, cancel);
+  let leftoverProcesses: number;
+  try {
+    leftoverProcesses = await measureTargets(config, targets, cancel.signal);
+  } catch (error) {
+    await stopTargets(targets);
+    killAllTracked();
+    throw error;
+  }
+
+  const reports = targets.map(toReport);
+  const report: BenchReport = {
+    generatedAt: new Date(started).toISOString(),
+    durationSeconds: (Date.now() - started) / 1000,
+    machine,
+    loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
+    config,
+    method,
+    targets: reports,
+    ratios: computeRatios(reports),
+    engine,
+    leftoverProcesses,
+  };
+  log();
+  log(formatText(report));
+  const files = writeResults(report, join(REPO_ROOT, 'bench', 'results'));
+  log();
+  log(`Wrote ${files.json} and ${files.markdown}`);
+  if (reports.find((target) => target.name === 'toolgate')?.status !== 'ok') process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error);
+  killAllTracked();
+  process.exitCode = 1;
+});

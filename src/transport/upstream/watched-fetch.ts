@@ -1,0 +1,92 @@
+// A fetch for the SDK's HTTP client transports that notices when a request's answer can no longer
+// come: its POST failed after it may have reached the server, or its SSE answer stream broke. The
+// SDK only logs those; without this, the caller would wait for the whole request timeout.
+import type { JsonRpcId } from '../../protocol/jsonrpc.js';
+
+export type LostHandler = (id: JsonRpcId, reason: string) => void;
+
+/** Failures that prove nothing reached the server: no connection was ever made. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** A stream's end is reported after this delay, so the SDK first dispatches what it already read
+ *  (the answer itself, usually: the end of an SSE answer stream follows its response). */
+const REPORT_DELAY_MS = 50;
+
+export function watchedFetch(onLost: LostHandler, base: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const id = requestIdOf(init);
+    let response: Response;
+    try {
+      response = await base(input, init);
+    } catch (error) {
+      if (id !== undefined && !init?.signal?.aborted && !NOT_CONNECTED.has(causeCode(error))) {
+        onLost(id, `the request failed after it was sent: ${describe(error)}`);
+      }
+      throw error;
+    }
+    if (id === undefined || !response.ok || !response.body) return response;
+    const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+    const body = watchBody(response.body, sse, (reason) => {
+      if (!init?.signal?.aborted) onLost(id, reason);
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+/** Passes the body through, calling `lost` when it breaks, or when an SSE answer stream ends that
+ *  carried no event id (with one, the SDK resumes the stream and the answer may still come). */
+function watchBody(body: ReadableStream<Uint8Array>, sse: boolean, lost: (reason: string) => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let resumable = false;
+  let tail = '\n';
+  const report = (reason: string): void => {
+    if (!sse) return lost(reason);
+    if (!resumable) setTimeout(() => lost(reason), REPORT_DELAY_MS).unref();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        report(`the server's answer stream broke: ${describe(error)}`);
+        controller.error(error);
+        return;
+      }
+      if (chunk.done) {
+        if (sse) report('the server ended the answer stream without an answer');
+        controller.close();
+        return;
+      }
+      if (sse && !resumable) {
+        const text = tail + decoder.decode(chunk.value, { stream: true });
+        resumable = /\nid:/.test(text.replace(/\r\n?/g, '\n'));
+        tail = text.slice(-1);
+      }
+      controller.enqueue(chunk.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+function requestIdOf(init: RequestInit | undefined): JsonRpcId | undefined {
+  if (init?.method !== 'POST' || typeof init.body !== 'string') return undefined;
+  try {
+    const message = JSON.parse(init.body) as { method?: unknown; id?: unknown };
+    const id = message.id;
+    return typeof message.method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function causeCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' ? cause.code : '';
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = causeCode(error);
+  return code ? `${message} (${code})` : message;
+}
