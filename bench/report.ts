@@ -166,8 +166,7 @@ export function formatMarkdown(report: BenchReport): string {
     '',
     ...mdTable(headers, rows(report)),
     '',
-    ...noteLines(report).map((line) => `- ${line}`),
-    '',
+    ...noteLines(report).flatMap((line, i, all) => (i === all.length - 1 ? [`- ${line}`, ''] : [`- ${line}`])),
     'Ratios toolgate / peer (latency above 1x, or calls/s below 1x, means toolgate is slower):',
     '',
     ...mdTable(

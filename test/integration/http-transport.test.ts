@@ -162,6 +162,17 @@ describe('the gateway\'s Streamable HTTP endpoint', () => {
     const tooLarge = await post('counting', huge, { 'mcp-session-id': sessionId });
     assert.equal(tooLarge.status, 413);
     await tooLarge.body?.cancel();
+    // Streamed without a Content-Length, the limit holds all the same.
+    const megabyte = new TextEncoder().encode(' '.repeat(1024 * 1024));
+    let sent = 0;
+    const streamed = await fetch(`${gateway.url}/mcp/counting`, {
+      method: 'POST',
+      duplex: 'half',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: ACCEPT, 'mcp-session-id': sessionId },
+      body: new ReadableStream({ pull: (controller) => (sent++ < 5 ? controller.enqueue(megabyte) : controller.close()) }),
+    } as RequestInit);
+    assert.equal(streamed.status, 413);
+    await streamed.body?.cancel();
     assert.equal(await countedCalls(sessionId), 0);
   });
 
