@@ -50,12 +50,12 @@ export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantS
   const insert = db.prepare(
     'INSERT INTO grants (id, name, token_hash, servers, created_at) VALUES (@id, @name, @tokenHash, @servers, @createdAt)',
   );
-  const selectAll = db.prepare<[], GrantRow>(`SELECT ${COLUMNS} FROM grants ORDER BY created_at, id`);
+  const selectAll = db.prepare<[], GrantRow>(`SELECT ${COLUMNS} FROM grants ORDER BY created_at, rowid`);
   const selectById = db.prepare<[string], GrantRow>(`SELECT ${COLUMNS} FROM grants WHERE id = ?`);
   // A name may belong to one live grant and any number of revoked ones: prefer the live one,
-  // else the latest, so revoking the same name twice reports the grant already revoked.
+  // else the latest created (rowid breaks ties within a millisecond), so revoking the same name twice reports the grant already revoked.
   const selectByName = db.prepare<[string], GrantRow>(
-    `SELECT ${COLUMNS} FROM grants WHERE name = ? ORDER BY revoked_at IS NULL DESC, created_at DESC, id DESC LIMIT 1`,
+    `SELECT ${COLUMNS} FROM grants WHERE name = ? ORDER BY revoked_at IS NULL DESC, created_at DESC, rowid DESC LIMIT 1`,
   );
   const selectLiveByHash = db.prepare<[string], GrantRow>(
     `SELECT ${COLUMNS} FROM grants WHERE token_hash = ? AND revoked_at IS NULL`,
