@@ -15,6 +15,7 @@ import {
 } from '../protocol/jsonrpc.js';
 import { wireError } from '../protocol/wire-errors.js';
 import type { ClientStream, ReplySink } from '../transport/client-channel.js';
+import { provesNotSent } from '../transport/upstream/send-errors.js';
 import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
 import { runToolCall, type PipelineDeps } from './call-pipeline.js';
 import type { ForwardResult } from './forward-result.js';
@@ -82,7 +83,7 @@ export class ClientSession {
     const answer = (response: JsonRpcResponse): void => reply.end(response);
     if (request.method === 'tools/call') {
       const { runtime, deps, grantId } = this.options;
-      const call = runToolCall(deps, { server: runtime.name, grantId, sessionId: this.id, policy: runtime.policy, forward: (req) => this.forward(req, reply) }, request)
+      const call = runToolCall(deps, { server: runtime.name, grantId, sessionId: this.id, policy: runtime.policy, forward: (req) => this.forward(req, reply), reply }, request)
         .then(answer, (error: unknown) => answer(this.internalError(request.id, error)));
       if (deps.inflight) {
         deps.inflight.add(call);
@@ -182,14 +183,23 @@ export class ClientSession {
       if (progressToken !== undefined) this.byProgressToken.set(progressToken, entry);
       // No resumable streams here, so a client that goes away mid-request has cancelled it.
       if (request.method !== 'initialize') reply?.onAbort(() => this.cancelForward(upstreamId, 'the client went away before the answer'));
-      this.upstream()
-        .then((link) => link.send({ ...request, id: upstreamId }))
-        .then(
-          () => {
-            if (request.method === 'initialize') this.lastActivity = Date.now();
-          },
-          (error: unknown) => entry.resolve({ kind: 'not_delivered', reason: (error as Error).message }),
-        );
+      this.upstream().then(
+        (link) => {
+          // Cancelled or timed out while the connection was still opening: never send it.
+          if (!this.pending.has(upstreamId)) return;
+          link.send({ ...request, id: upstreamId }).then(
+            () => {
+              if (request.method === 'initialize') this.lastActivity = Date.now();
+            },
+            (error: unknown) => {
+              const reason = (error as Error).message;
+              // A 5xx, a broken connection, a bad answer: the server may have run it.
+              entry.resolve(provesNotSent(error) ? { kind: 'not_delivered', reason } : { kind: 'failed', reason });
+            },
+          );
+        },
+        (error: unknown) => entry.resolve({ kind: 'not_delivered', reason: (error as Error).message }),
+      );
     });
   }
 

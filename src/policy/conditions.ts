@@ -3,7 +3,8 @@
 import type { Condition } from './types.js';
 import { lookupArg, MISSING, parseArgPath, type ArgPath } from './arg-path.js';
 
-/** `unjudgeable`: a comparison met a value that is not a finite number; the call is denied. */
+/** `unjudgeable`: the value's type does not fit the operator (e.g. a string for `lt`, an array for
+ *  `regex`, an object for `eq "prod"`); the call is denied whichever list the condition is in. */
 export type Verdict = 'holds' | 'fails' | 'unjudgeable';
 
 export interface CompiledCondition {
@@ -14,8 +15,24 @@ export interface CompiledCondition {
   readonly argPath: ArgPath;
   /** Readable form for reasons, e.g. `args.amount lte 100`. */
   readonly text: string;
+  /** What an unjudgeable value should have been, for the denial's reason. */
+  readonly expects: string;
   evaluate(args: unknown): Verdict;
 }
+
+const EXPECTS: Record<Condition['op'], string> = {
+  eq: 'a string, number, boolean or null',
+  neq: 'a string, number, boolean or null',
+  in: 'a string, number, boolean or null',
+  not_in: 'a string, number, boolean or null',
+  lt: 'a finite number',
+  lte: 'a finite number',
+  gt: 'a finite number',
+  gte: 'a finite number',
+  regex: 'a string',
+  contains: 'a string or an array',
+  exists: 'anything',
+};
 
 type Test = (value: unknown) => Verdict;
 
@@ -28,6 +45,7 @@ export function compileCondition(condition: Condition): CompiledCondition {
     path: condition.path,
     argPath,
     text: describeCondition(condition),
+    expects: EXPECTS[condition.op],
     evaluate: (args) => test(lookupArg(args, argPath)),
   };
 }
@@ -37,19 +55,23 @@ function compileTest(condition: Condition): Test {
   switch (condition.op) {
     case 'eq': {
       const equals = compileEquals(expected);
-      return (value) => (value !== MISSING && equals(value) ? 'holds' : 'fails');
+      const judge = shapeGuard(isPrimitive(expected));
+      return (value) => (value === MISSING ? 'fails' : (judge(value) ?? (equals(value) ? 'holds' : 'fails')));
     }
     case 'neq': {
       const equals = compileEquals(expected);
-      return (value) => (value === MISSING || !equals(value) ? 'holds' : 'fails');
+      const judge = shapeGuard(isPrimitive(expected));
+      return (value) => (value === MISSING ? 'holds' : (judge(value) ?? (equals(value) ? 'fails' : 'holds')));
     }
     case 'in': {
       const member = compileMembership(expected);
-      return (value) => (value !== MISSING && member(value) ? 'holds' : 'fails');
+      const judge = shapeGuard(Array.isArray(expected) && expected.every(isPrimitive));
+      return (value) => (value === MISSING ? 'fails' : (judge(value) ?? (member(value) ? 'holds' : 'fails')));
     }
     case 'not_in': {
       const member = compileMembership(expected);
-      return (value) => (value === MISSING || !member(value) ? 'holds' : 'fails');
+      const judge = shapeGuard(Array.isArray(expected) && expected.every(isPrimitive));
+      return (value) => (value === MISSING ? 'holds' : (judge(value) ?? (member(value) ? 'fails' : 'holds')));
     }
     case 'lt':
       return compileComparison(expected, (value, bound) => value < bound);
@@ -62,7 +84,8 @@ function compileTest(condition: Condition): Test {
     case 'regex': {
       // No flags: a flagless RegExp keeps no state between calls (`g`/`y` would).
       const pattern = new RegExp(String(expected));
-      return (value) => (typeof value === 'string' && pattern.test(value) ? 'holds' : 'fails');
+      // A present value that is not a string cannot be matched: deny rather than let `["rm -rf /"]` pass.
+      return (value) => (value === MISSING ? 'fails' : typeof value !== 'string' ? 'unjudgeable' : pattern.test(value) ? 'holds' : 'fails');
     }
     case 'contains':
       return compileContains(expected);
@@ -101,8 +124,17 @@ function compileContains(expected: unknown): Test {
   return (value) => {
     if (typeof value === 'string') return needle !== undefined && value.includes(needle) ? 'holds' : 'fails';
     if (Array.isArray(value)) return value.some((item) => jsonEqual(item, expected)) ? 'holds' : 'fails';
-    return 'fails';
+    return value === MISSING ? 'fails' : 'unjudgeable';
   };
+}
+
+/**
+ * When the policy compares against primitives, a present argument that is an array or an object
+ * cannot be judged (`{"env": ["prod"]}` against `in ["prod"]`): the call is denied, never let through.
+ */
+function shapeGuard(expectsPrimitive: boolean): (value: unknown) => Verdict | undefined {
+  if (!expectsPrimitive) return () => undefined;
+  return (value) => (isPrimitive(value) ? undefined : 'unjudgeable');
 }
 
 function isPrimitive(value: unknown): boolean {

@@ -216,3 +216,27 @@ describe('engine: limit requests', () => {
     });
   }
 });
+
+describe('engine: an argument of the wrong shape cannot slip past a deny_if', () => {
+  const engine = engineFor({
+    version: '1',
+    default: 'allow',
+    tools: {
+      run: { deny_if: [{ path: 'args.command', op: 'regex', value: 'rm\\s' }] },
+      deploy: { deny_if: [{ path: 'args.env', op: 'in', value: ['prod'] }] },
+    },
+  });
+
+  test('an array where the regex expects a string is denied, with the type in the reason', () => {
+    assert.equal(outcome(engine.decide(call('run', { command: 'rm -rf /' }))), 'deny tools.run.deny_if[0]');
+    const decision = engine.decide(call('run', { command: ['rm -rf /'] }));
+    assert.equal(outcome(decision), 'deny tools.run.deny_if[0]');
+    assert.equal(reasonOf(decision), 'cannot judge args.command regex "rm\\\\s": args.command is an array, not a string');
+    assert.equal(outcome(engine.decide(call('run', { command: 'ls' }))), 'allow tools.run');
+  });
+
+  test('an array where `in` expects a primitive is denied', () => {
+    assert.equal(outcome(engine.decide(call('deploy', { env: ['prod'] }))), 'deny tools.deploy.deny_if[0]');
+    assert.equal(outcome(engine.decide(call('deploy', { env: 'staging' }))), 'allow tools.deploy');
+  });
+});

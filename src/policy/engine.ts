@@ -94,7 +94,7 @@ function unjudgeable(condition: CompiledCondition, args: unknown): Decision {
   return {
     kind: 'deny',
     rule: condition.rule,
-    reason: `cannot judge ${condition.text}: ${condition.path} is ${found}, not a finite number`,
+    reason: `cannot judge ${condition.text}: ${condition.path} is ${found}, not ${condition.expects}`,
   };
 }
 

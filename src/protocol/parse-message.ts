@@ -45,6 +45,11 @@ function shapeProblem(value: unknown): string | undefined {
   if ('method' in record) {
     if (typeof record['method'] !== 'string' || record['method'] === '') return '"method" must be a non-empty string';
     if (hasId && !isValidId(record['id'])) return '"id" must be a string or an integer';
+    // A method without an id is a notification; MCP notifications are all `notifications/…`. Anything
+    // else (a `tools/call` without an id) would reach the server unjudged, so it is refused.
+    if (!hasId && !(record['method'] as string).startsWith('notifications/')) {
+      return `"${String(record['method'])}" without an "id" is not a notification; requests need an "id"`;
+    }
     const params = record['params'];
     if (params !== undefined && (params === null || typeof params !== 'object' || Array.isArray(params))) return '"params" must be an object';
     return undefined;

@@ -75,6 +75,12 @@ describe('refused before any decision', () => {
     }
   });
 
+  test('a tools/call without an id (a disguised notification), alone or in a batch: -32600, never forwarded', async () => {
+    const bare = '{"jsonrpc":"2.0","method":"tools/call","params":{"name":"count","arguments":{}}}';
+    assert.match(await expectRefused(bare, -32600, 400), /without an "id" is not a notification/);
+    assert.match(await expectRefused(`[${bare}]`, -32600, 400), /batch\[0\]/);
+  });
+
   test('an id that is neither a string nor an integer: -32600', async () => {
     await expectRefused(toolCall('{"name":"count"}', 1.5), -32600, 400);
   });

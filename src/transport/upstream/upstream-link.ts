@@ -33,6 +33,11 @@ export interface LinkOptions {
 
 const CLOSE_STEP_MS = 2_000;
 
+/** A send refused because the link had already closed: nothing was written anywhere. */
+export class LinkClosedError extends Error {
+  override readonly name = 'LinkClosedError';
+}
+
 /** Adapts a started SDK transport to an UpstreamLink. */
 export function linkFromTransport(transport: Transport, description: string, options: LinkOptions = {}): UpstreamLink {
   let messageHandler: (message: JsonRpcMessage) => void = () => {};
@@ -53,7 +58,7 @@ export function linkFromTransport(transport: Transport, description: string, opt
   return {
     description,
     send: async (message) => {
-      if (closed) throw new Error(`${description}: connection is closed`);
+      if (closed) throw new LinkClosedError(`${description}: connection is closed`);
       await transport.send(message as Parameters<Transport['send']>[0]);
     },
     onMessage: (handler) => {

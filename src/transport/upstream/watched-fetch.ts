@@ -6,7 +6,7 @@ import type { JsonRpcId } from '../../protocol/jsonrpc.js';
 export type LostHandler = (id: JsonRpcId, reason: string) => void;
 
 /** Failures that prove nothing reached the server: no connection was ever made. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+export const NOT_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 /** A stream's end is reported after this delay, so the SDK first dispatches what it already read
  *  (the answer itself, usually: the end of an SSE answer stream follows its response). */
 const REPORT_DELAY_MS = 50;
@@ -80,7 +80,7 @@ function requestIdOf(init: RequestInit | undefined): JsonRpcId | undefined {
   }
 }
 
-function causeCode(error: unknown): string {
+export function causeCode(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown } }).cause;
   return typeof cause?.code === 'string' ? cause.code : '';
 }
