@@ -44,7 +44,7 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   const logger = createLogger();
   const [executable, ...args] = commandLine;
   if (!executable) throw new Error('wrap: give the server command after --, e.g. toolgate wrap -p policy.json -- node server.js');
-  const name = options.name ?? basename(executable).replace(/[^A-Za-z0-9_.-]/g, '_');
+  const name = options.name ?? defaultServerName(executable, args);
   const server: ServerConfig = {
     name,
     // The desktop client chose this environment for its server: pass it on whole.
@@ -79,7 +79,13 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   session.onEnd(() => {
     upstreamEnded = true;
   });
-  await Promise.race([stdio.ended, sessionEnded]);
+  // Desktop clients stop their servers with a signal: end as on stdin's close, writing the audit.
+  const signalled = new Promise<void>((resolveSignal) => {
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => resolveSignal());
+  });
+  // A client that exits leaves stdout broken (EPIPE): that is an end, not a crash.
+  const stdoutBroken = new Promise<void>((resolveBroken) => process.stdout.on('error', () => resolveBroken()));
+  await Promise.race([stdio.ended, sessionEnded, signalled, stdoutBroken]);
   await Promise.allSettled([...inflight]);
   reloader.close();
   await session.close('stdin closed');
@@ -88,6 +94,16 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   stores.close();
   if (upstreamEnded) process.stdin.destroy();
   return 0;
+}
+
+/**
+ * `node server.js`, `npx -y @scope/server-x /data` and `uvx mcp-y` must not all be "node"/"npx":
+ * counters and the audit are keyed by server name. Use the command and its first operand.
+ */
+function defaultServerName(executable: string, args: readonly string[]): string {
+  const operand = args.find((arg) => !arg.startsWith('-'));
+  const parts = [basename(executable), ...(operand ? [basename(operand)] : [])];
+  return parts.join('_').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -40,6 +40,7 @@ const ANONYMOUS: Grant = { id: 'anonymous', name: 'anonymous', servers: ['*'], c
 export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): GatewayHttpHandler {
   const sessions = new Map<string, ClientSession>();
   const streamOpen = new Set<ClientSession>();
+  const current = new WeakMap<ClientSession, ClientStream>();
   let stopping = false;
   const idleMs = options.idleSessionMs ?? 15 * 60_000;
   // Requests are checked against the grant store one by one; a session that only holds a stream
@@ -48,10 +49,21 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     const cutoff = Date.now() - idleMs;
     for (const session of sessions.values()) {
       if (session.lastActivity < cutoff && !streamOpen.has(session)) void session.close('idle timeout');
-      else if (options.grants && session.grantId !== ANONYMOUS.id && !options.grants.isLive(session.grantId)) void session.close('grant revoked');
+      else if (!grantStillLive(session)) void session.close('grant revoked');
     }
   }, Math.min(SWEEP_MS, idleMs));
   sweep.unref();
+
+  /** A grant that cannot be checked (the store is busy or broken) counts as revoked: fail closed. */
+  function grantStillLive(session: ClientSession): boolean {
+    if (!options.grants || session.grantId === ANONYMOUS.id) return true;
+    try {
+      return options.grants.isLive(session.grantId);
+    } catch (error) {
+      options.logger.error({ err: error, session: session.id }, 'cannot check a session\'s grant; ending the session');
+      return false;
+    }
+  }
 
   function admit(input: HttpAdmissionInput): HttpAdmission<HttpContext> {
     const runtime = options.runtimes.get(input.server);
@@ -107,8 +119,14 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     handleMessage: (context: HttpContext, message: JsonRpcMessage) => context.session?.handleMessage(message),
     openStream: (context: HttpContext, stream: ClientStream) => {
       const session = context.session!;
+      // A second GET replaces the first; only the stream still current may mark the session streamless.
+      current.set(session, stream);
       streamOpen.add(session);
-      stream.onClose(() => streamOpen.delete(session));
+      stream.onClose(() => {
+        if (current.get(session) !== stream) return;
+        current.delete(session);
+        streamOpen.delete(session);
+      });
       session.attachStream(stream);
     },
     endSession: async (context: HttpContext) => {

@@ -181,3 +181,29 @@ describe('toolgate wrap, started again on the same data dir', () => {
     assert.equal(log.count('crash'), 1);
   });
 });
+
+describe('toolgate wrap stopped by a signal', () => {
+  test('SIGTERM right after some calls: the wrapper exits and every call is in the audit', async () => {
+    const signalDir = join(dir.path, 'signal-data');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [TOOLGATE_CLI, 'wrap', '-p', policyFile, '--data-dir', signalDir, '--name', 'signalled', '--', process.execPath, COUNTING_SERVER],
+      env: { ...getDefaultEnvironment(), COUNTING_SERVER_LOG: log.path },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'wrap-signal-test', version: '1.0.0' });
+    await client.connect(transport);
+    for (const text of ['a', 'b', 'c']) assertAllowed(await call(client, 'echo', { text }), JSON.stringify({ text }));
+    const pid = transport.pid!;
+    process.kill(pid, 'SIGTERM');
+    await waitFor('the wrapper to exit after SIGTERM', () => !isRunning(pid));
+    await client.close().catch(() => undefined);
+    const db = openDatabase(signalDir);
+    try {
+      const events = createSqliteAuditSink({ db }).query({ server: 'signalled', limit: 100 });
+      assert.equal(events.filter((event) => event.tool === 'echo' && event.decision === 'allow').length, 3);
+    } finally {
+      db.close();
+    }
+  });
+});
