@@ -23,6 +23,10 @@ export interface AuditEvent {
   argHash: string;
   upstreamStatus: UpstreamStatus;
   latencyMs?: number;
+  /** The approval this event belongs to: asked for, decided, or used by the call. */
+  approvalId?: string;
+  /** Who approved or denied (on the decision event, and on the call an approval let through). */
+  decidedBy?: string;
 }
 
 export interface AuditFilter {

@@ -152,11 +152,29 @@ describe('sqlite audit sink', () => {
       await sink.close();
       const columns = (f.other.prepare('PRAGMA table_info(audit_events)').all() as { name: string }[]).map((c) => c.name);
       assert.deepEqual(columns.sort(), [
-        'arg_hash', 'arg_keys', 'decision', 'grant_id', 'id', 'latency_ms', 'reason', 'rule', 'server', 'session_id', 'time', 'tool', 'upstream_status',
+        'approval_id', 'arg_hash', 'arg_keys', 'decided_by', 'decision', 'grant_id', 'id', 'latency_ms', 'reason', 'rule', 'server', 'session_id', 'time', 'tool', 'upstream_status',
       ]);
       assert.equal((f.other.prepare('SELECT arg_keys FROM audit_events').get() as { arg_keys: string }).arg_keys, '["amount","to"]');
     } finally {
       f.done();
     }
   });
+});
+
+test('an audit table from before approvals gains approvalId and decidedBy in place, keeping its rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'toolgate-audit-old-'));
+  const db = openDatabase(dir);
+  db.exec(`CREATE TABLE audit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, server TEXT NOT NULL, grant_id TEXT NOT NULL, session_id TEXT,
+    tool TEXT NOT NULL, decision TEXT NOT NULL, rule TEXT NOT NULL, reason TEXT, arg_keys TEXT NOT NULL, arg_hash TEXT NOT NULL,
+    upstream_status TEXT NOT NULL, latency_ms REAL)`);
+  db.exec(`INSERT INTO audit_events (time, server, grant_id, tool, decision, rule, arg_keys, arg_hash, upstream_status)
+           VALUES (1, 's', 'g', 'old', 'allow', 'default', '[]', 'h', 'ok')`);
+  const sink = createSqliteAuditSink({ db });
+  sink.record(auditEvent({ time: 2, tool: 'new', decision: 'approval', approvalId: 'apr_1', decidedBy: 'alice' }));
+  const events = sink.query({});
+  assert.deepEqual(events.map((event) => [event.tool, event.approvalId, event.decidedBy]), [['new', 'apr_1', 'alice'], ['old', undefined, undefined]]);
+  await sink.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
 });

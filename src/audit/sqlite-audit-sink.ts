@@ -35,10 +35,18 @@ CREATE TABLE IF NOT EXISTS audit_events (
   arg_keys         TEXT NOT NULL,
   arg_hash         TEXT NOT NULL,
   upstream_status  TEXT NOT NULL,
-  latency_ms       REAL
+  latency_ms       REAL,
+  approval_id      TEXT,
+  decided_by       TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time);
 `;
+
+/** Columns added after the first release: added in place to an older file. */
+const ADDED_COLUMNS = [
+  ['approval_id', 'TEXT'],
+  ['decided_by', 'TEXT'],
+] as const;
 
 interface AuditRow {
   time: number;
@@ -53,6 +61,8 @@ interface AuditRow {
   arg_hash: string;
   upstream_status: string;
   latency_ms: number | null;
+  approval_id: string | null;
+  decided_by: string | null;
 }
 
 const FILTER_COLUMNS = [
@@ -70,10 +80,11 @@ export function createSqliteAuditSink(options: SqliteAuditSinkOptions): SqliteAu
   const maxQueued = Math.max(maxBatch, options.maxQueued ?? 100_000);
   const logger = options.logger ?? silentLogger;
   db.exec(SCHEMA);
+  addMissingColumns(db);
 
   const insert = db.prepare(
-    `INSERT INTO audit_events (time, server, grant_id, session_id, tool, decision, rule, reason, arg_keys, arg_hash, upstream_status, latency_ms)
-     VALUES (@time, @server, @grantId, @sessionId, @tool, @decision, @rule, @reason, @argKeys, @argHash, @upstreamStatus, @latencyMs)`,
+    `INSERT INTO audit_events (time, server, grant_id, session_id, tool, decision, rule, reason, arg_keys, arg_hash, upstream_status, latency_ms, approval_id, decided_by)
+     VALUES (@time, @server, @grantId, @sessionId, @tool, @decision, @rule, @reason, @argKeys, @argHash, @upstreamStatus, @latencyMs, @approvalId, @decidedBy)`,
   );
   const insertAll = db.transaction((events: readonly AuditEvent[]) => {
     for (const event of events) insert.run(toRow(event));
@@ -178,7 +189,7 @@ export function createSqliteAuditSink(options: SqliteAuditSinkOptions): SqliteAu
       if (!statement) {
         const where = present.length > 0 ? `WHERE ${present.map(([, clause]) => clause).join(' AND ')}` : '';
         statement = db.prepare(
-          `SELECT time, server, grant_id, session_id, tool, decision, rule, reason, arg_keys, arg_hash, upstream_status, latency_ms
+          `SELECT time, server, grant_id, session_id, tool, decision, rule, reason, arg_keys, arg_hash, upstream_status, latency_ms, approval_id, decided_by
            FROM audit_events ${where} ORDER BY time DESC, id DESC LIMIT @limit`,
         );
         queries.set(shape, statement);
@@ -188,6 +199,13 @@ export function createSqliteAuditSink(options: SqliteAuditSinkOptions): SqliteAu
       return (statement.all(params) as AuditRow[]).map(fromRow);
     },
   };
+}
+
+function addMissingColumns(db: SqliteDatabase): void {
+  const present = new Set((db.prepare('PRAGMA table_info(audit_events)').all() as Array<{ name: string }>).map((column) => column.name));
+  for (const [name, type] of ADDED_COLUMNS) {
+    if (!present.has(name)) db.exec(`ALTER TABLE audit_events ADD COLUMN ${name} ${type}`);
+  }
 }
 
 function queryLimit(limit: number | undefined): number {
@@ -209,6 +227,8 @@ function toRow(event: AuditEvent): Record<string, unknown> {
     argHash: event.argHash,
     upstreamStatus: event.upstreamStatus,
     latencyMs: event.latencyMs ?? null,
+    approvalId: event.approvalId ?? null,
+    decidedBy: event.decidedBy ?? null,
   };
 }
 
@@ -227,5 +247,7 @@ function fromRow(row: AuditRow): AuditEvent {
     argHash: row.arg_hash,
     upstreamStatus: row.upstream_status as UpstreamStatus,
     ...(row.latency_ms === null ? {} : { latencyMs: row.latency_ms }),
+    ...(row.approval_id === null ? {} : { approvalId: row.approval_id }),
+    ...(row.decided_by === null ? {} : { decidedBy: row.decided_by }),
   };
 }

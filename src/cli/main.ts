@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The `toolgate` command line: one subcommand per file, registered here.
 import { Command } from 'commander';
+import { registerApprovalsCommand } from './approvals-command.js';
 import { registerAuditCommand } from './audit-command.js';
+import { registerClassifyCommand } from './classify-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerGrantsCommand } from './grants-command.js';
+import { registerScanCommand } from './scan-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerWrapCommand } from './wrap-command.js';
@@ -18,6 +21,9 @@ registerWrapCommand(program);
 registerValidateCommand(program);
 registerGrantsCommand(program);
 registerAuditCommand(program);
+registerScanCommand(program);
+registerClassifyCommand(program);
+registerApprovalsCommand(program);
 registerDemoCommand(program);
 
 await program.parseAsync(process.argv);

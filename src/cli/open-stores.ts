@@ -1,4 +1,6 @@
-// Opens the embedded SQLite state of a data directory: counters, audit and grants in one file.
+// Opens the embedded SQLite state of a data directory: counters, audit, grants and approvals in one file.
+import type { ApprovalStore } from '../approvals/approval-store.js';
+import { createSqliteApprovalStore } from '../approvals/sqlite-approval-store.js';
 import { createSqliteAuditSink } from '../audit/sqlite-audit-sink.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import { createSqliteGrantStore } from '../grants/sqlite-grant-store.js';
@@ -6,7 +8,9 @@ import type { GrantStore } from '../grants/grant-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { openDatabase, type SqliteDatabase } from '../lib/sqlite.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
 import type { CounterStore } from '../state/counter-store.js';
+import { createRedisCounterStore } from '../state/redis-counter-store.js';
 import { createSqliteCounterStore } from '../state/sqlite-counter-store.js';
 
 export interface EmbeddedStores {
@@ -14,6 +18,7 @@ export interface EmbeddedStores {
   counters: CounterStore;
   audit: AuditSink;
   grants: GrantStore;
+  approvals: ApprovalStore;
   /** Closes the database; call after the gateway flushed its audit and released its counters. */
   close(): void;
 }
@@ -25,6 +30,19 @@ export function openEmbeddedStores(dataDir: string, clock: Clock, logger: Logger
     counters: createSqliteCounterStore({ db, clock }),
     audit: createSqliteAuditSink({ db, logger }),
     grants: createSqliteGrantStore({ db, clock }),
+    approvals: createSqliteApprovalStore({ db, clock }),
     close: () => db.close(),
   };
+}
+
+/** The counters the config asks for: Redis when `state:` is set (grants, approvals and audit stay in
+ *  the data directory), else the embedded SQLite store. Waits briefly for Redis, but starts without
+ *  it: calls that need a counter are denied until it answers. */
+export async function openCounterStore(config: GatewayConfig, stores: EmbeddedStores, clock: Clock, logger: Logger): Promise<CounterStore> {
+  if (!config.state) return stores.counters;
+  const { url, keyPrefix, timeoutMs } = config.state;
+  // Redis TIME, not `clock`: replicas whose clocks disagree still agree on every window.
+  const counters = createRedisCounterStore({ url, keyPrefix, timeoutMs, timeSource: 'redis', clock, logger });
+  if (!(await counters.ready(Math.max(2_000, timeoutMs)))) logger.error({ keyPrefix }, 'redis counter store is not reachable yet; calls that need a counter are denied until it is');
+  return counters;
 }

@@ -1,13 +1,14 @@
 // `toolgate serve -c toolgate.yaml [--listen host:port]`: run the gateway until SIGTERM or SIGINT.
 import type { Command } from 'commander';
-import { notConfiguredApprovals } from '../approvals/approval-hook.js';
+import { startAdminServer, type RunningAdminServer } from '../admin/admin-server.js';
 import { isLoopbackHost, parseListen, type GatewayConfig, type ListenAddress } from '../config/gateway-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { startGateway, type RunningGateway } from '../gateway/gateway.js';
-import { systemClock } from '../lib/clock.js';
+import { clockWithTestOffset, systemClock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { setUpApprovals } from './approval-setup.js';
 import { DEFAULT_CONFIG_FILE, runCommand, type CommandIo } from './command-support.js';
-import { openEmbeddedStores } from './open-stores.js';
+import { openCounterStore, openEmbeddedStores } from './open-stores.js';
 
 interface ServeOptions {
   config: string;
@@ -47,6 +48,7 @@ export async function serveUntilSignal(
   const running = await startServing(config, listen, logger);
   io.out(`toolgate listening on ${running.gateway.url}\n`);
   for (const name of running.gateway.runtimes.keys()) io.out(`  ${name}: ${running.gateway.url}/mcp/${name}\n`);
+  if (running.admin) io.out(`admin API on ${running.admin.url}/api/approvals\n`);
   onStarted?.(running.gateway);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -61,29 +63,50 @@ export async function serveUntilSignal(
   });
 }
 
-export async function startServing(config: GatewayConfig, listen: ListenAddress, logger: Logger): Promise<{ gateway: RunningGateway; stop(): Promise<void> }> {
-  const stores = openEmbeddedStores(config.dataDir, systemClock, logger);
+export interface Serving {
+  gateway: RunningGateway;
+  admin?: RunningAdminServer;
+  stop(): Promise<void>;
+}
+
+export async function startServing(config: GatewayConfig, listen: ListenAddress, logger: Logger): Promise<Serving> {
+  const clock = clockWithTestOffset(systemClock, process.env);
+  const stores = openEmbeddedStores(config.dataDir, clock, logger);
+  const counters = await openCounterStore(config, stores, clock, logger);
+  const grants = config.auth === 'grants' ? stores.grants : undefined;
+  const approvals = setUpApprovals(config.approvals, { store: stores.approvals, audit: stores.audit, ...(grants ? { grants } : {}), clock, logger });
+  let gateway: RunningGateway | undefined;
   try {
-    const gateway = await startGateway(
+    gateway = await startGateway(
       {
         config,
-        counters: stores.counters,
+        counters,
         audit: stores.audit,
-        grants: config.auth === 'grants' ? stores.grants : undefined,
-        approvals: notConfiguredApprovals,
-        clock: systemClock,
+        grants,
+        approvals: approvals.queue,
+        clock,
         logger,
       },
       listen,
     );
+    const admin = config.admin ? await startAdminServer({ token: config.admin.token, approvals: approvals.queue, logger }, config.admin.listen) : undefined;
+    const running = gateway;
     return {
-      gateway,
+      gateway: running,
+      ...(admin ? { admin } : {}),
       stop: async () => {
-        await gateway.stop();
+        // Held calls are answered "pending" first (their approvals stay in the store), so the
+        // gateway's stop does not wait out a hold.
+        await approvals.close();
+        await admin?.close();
+        await running.stop();
         stores.close();
       },
     };
   } catch (error) {
+    await approvals.close();
+    await gateway?.stop();
+    if (!gateway) await counters.close();
     stores.close();
     throw error;
   }

@@ -3,8 +3,7 @@
 import { basename } from 'node:path';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { notConfiguredApprovals } from '../approvals/approval-hook.js';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { ServerConfig } from '../config/gateway-config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config/gateway-config.js';
 import { ClientSession } from '../gateway/client-session.js';
@@ -16,6 +15,7 @@ import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { createPolicyEngine } from '../policy/engine.js';
 import { serveStdio } from '../transport/stdio/stdio-server.js';
+import { setUpApprovals } from './approval-setup.js';
 import { runCommand } from './command-support.js';
 import { openEmbeddedStores } from './open-stores.js';
 
@@ -23,6 +23,7 @@ interface WrapOptions {
   policy: string;
   name?: string;
   dataDir?: string;
+  holdSeconds: number;
 }
 
 export function registerWrapCommand(program: Command): void {
@@ -31,7 +32,8 @@ export function registerWrapCommand(program: Command): void {
     .description('stdio mode: serve MCP on stdin/stdout and run the real server as a child, enforcing the policy')
     .requiredOption('-p, --policy <file>', 'policy file (JSON or YAML)')
     .option('--name <name>', 'server name used in counters and the audit (default: the command name)')
-    .option('--data-dir <dir>', 'where counters and audit are kept (default: $TOOLGATE_DATA_DIR or ~/.toolgate)')
+    .option('--data-dir <dir>', 'where counters, approvals and audit are kept (default: $TOOLGATE_DATA_DIR or ~/.toolgate)')
+    .option('--hold-seconds <n>', 'how long a call needing approval waits for a decision before it is answered "pending"', parseHoldSeconds, 30)
     .argument('<command...>', 'the server to run, after --')
     .action((commandLine: string[], options: WrapOptions, command: Command) =>
       runCommand(command, async () => {
@@ -61,10 +63,12 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   const stores = openEmbeddedStores(dataDir, systemClock, logger);
   const runtime = createServerRuntime(server, createPolicyHolder(name, loaded.policy, createPolicyEngine), logger);
   const inflight = new Set<Promise<unknown>>();
+  // Approvals are decided with `toolgate approvals … --data-dir <same dir>` from another terminal.
+  const approvals = setUpApprovals({ holdSeconds: options.holdSeconds }, { store: stores.approvals, audit: stores.audit, clock: systemClock, logger });
   const session = new ClientSession({
     runtime,
     grantId: 'local',
-    deps: { counters: stores.counters, audit: stores.audit, approvals: notConfiguredApprovals, clock: systemClock, logger, inflight },
+    deps: { counters: stores.counters, audit: stores.audit, approvals: approvals.queue, clock: systemClock, logger, inflight },
     logger,
   });
   const stdio = serveStdio(session, { input: process.stdin, output: process.stdout });
@@ -86,6 +90,8 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   // A client that exits leaves stdout broken (EPIPE): that is an end, not a crash.
   const stdoutBroken = new Promise<void>((resolveBroken) => process.stdout.on('error', () => resolveBroken()));
   await Promise.race([stdio.ended, sessionEnded, signalled, stdoutBroken]);
+  // Held calls are answered "pending" now (their approvals stay in the data directory).
+  await approvals.close();
   await Promise.allSettled([...inflight]);
   reloader.close();
   await session.close('stdin closed');
@@ -104,6 +110,12 @@ function defaultServerName(executable: string, args: readonly string[]): string 
   const operand = args.find((arg) => !arg.startsWith('-'));
   const parts = [basename(executable), ...(operand ? [basename(operand)] : [])];
   return parts.join('_').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
+}
+
+function parseHoldSeconds(text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new InvalidArgumentError('expected a number of seconds, 0 or more');
+  return seconds;
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -35,6 +35,15 @@ export interface ServerConfig {
   requestTimeoutMs: number;
 }
 
+/** Counters shared by several replicas (grants, approvals and audit stay in `dataDir` for now). */
+export interface StateConfig {
+  kind: 'redis';
+  url: string;
+  keyPrefix: string;
+  /** How long a call may wait for Redis before it is refused as unavailable. */
+  timeoutMs: number;
+}
+
 export interface GatewayConfig {
   /** Absolute path of the config file, or undefined when built in code. */
   configPath?: string;
@@ -45,9 +54,27 @@ export interface GatewayConfig {
   failMode: 'closed' | 'open';
   /** Extra `Origin` values accepted on the MCP endpoint besides the gateway's own. */
   allowedOrigins: readonly string[];
-  approvals: { holdSeconds: number; webhook?: string };
-  state?: string;
+  approvals: ApprovalsConfig;
+  /** The admin HTTP API (approvals); absent: not served. */
+  admin?: AdminConfig;
+  /** Absent: counters in the embedded SQLite file. */
+  state?: StateConfig;
   servers: Readonly<Record<string, ServerConfig>>;
+}
+
+export interface ApprovalsConfig {
+  /** How long a call waits for a decision before it is answered "pending". */
+  holdSeconds: number;
+  /** Told of every new approval (a JSON POST). */
+  webhook?: string;
+  /** Signs webhook bodies: `X-Toolgate-Signature: sha256=<hex HMAC-SHA256 of the body>`. */
+  webhookSecret?: string;
+}
+
+export interface AdminConfig {
+  listen: ListenAddress;
+  /** Bearer token every admin request must carry. */
+  token: string;
 }
 
 export const DEFAULT_LISTEN: ListenAddress = { host: '127.0.0.1', port: 8420 };

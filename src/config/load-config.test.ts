@@ -78,3 +78,31 @@ test('loadConfig reads YAML from a file and resolves paths against its directory
   await assert.rejects(loadConfig(file, {}), /syntax error/);
   await assert.rejects(loadConfig(join(dir, 'missing.yaml'), {}), /cannot read file/);
 });
+
+test('approvals: hold time, webhook and its secret; admin: listen and a token that is never short', () => {
+  const env = { TOOLGATE_ADMIN_TOKEN: 'a-long-enough-admin-token' };
+  const config = parseConfig(
+    { ...minimal, approvals: { holdSeconds: 5, webhook: 'https://hooks.example.com/tg', webhookSecret: 'sixteen-chars-ok!' }, admin: { token: '${TOOLGATE_ADMIN_TOKEN}' } },
+    { baseDir: '/x', env },
+  );
+  assert.deepEqual(config.approvals, { holdSeconds: 5, webhook: 'https://hooks.example.com/tg', webhookSecret: 'sixteen-chars-ok!' });
+  assert.deepEqual(config.admin, { listen: { host: '127.0.0.1', port: 8421 }, token: 'a-long-enough-admin-token' });
+  const defaults = parseConfig(minimal, { baseDir: '/x', env: {} });
+  assert.deepEqual(defaults.approvals, { holdSeconds: 30 });
+  assert.equal(defaults.admin, undefined);
+
+  assert.deepEqual(issuesOf({ ...minimal, admin: { listen: '127.0.0.1:0' } }), [
+    'admin.token: must be a secret of at least 16 characters, e.g. token: "${TOOLGATE_ADMIN_TOKEN}" (the admin API is never served without one)',
+  ]);
+  assert.deepEqual(issuesOf({ ...minimal, admin: { token: 'short', port: 1 } }).sort(), [
+    'admin.port: unknown setting',
+    'admin.token: must be a secret of at least 16 characters, e.g. token: "${TOOLGATE_ADMIN_TOKEN}" (the admin API is never served without one)',
+  ]);
+  assert.deepEqual(issuesOf({ ...minimal, admin: { token: '${TOOLGATE_ADMIN_TOKEN}' } }), ['admin.token: environment variable TOOLGATE_ADMIN_TOKEN is not set']);
+  assert.deepEqual(issuesOf({ ...minimal, approvals: { holdSeconds: -1, webhook: 'ftp://x', webhookSecret: 'short', hold: 3 } }).sort(), [
+    'approvals.hold: unknown setting',
+    'approvals.holdSeconds: must be a non-negative number of seconds',
+    'approvals.webhook: must be an http:// or https:// URL',
+    'approvals.webhookSecret: must be a string of at least 16 characters',
+  ]);
+});

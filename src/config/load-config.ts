@@ -14,6 +14,8 @@ import {
   type UpstreamSpec,
 } from './gateway-config.js';
 import { parseDuration } from '../lib/durations.js';
+import { parseState } from './parse-state.js';
+import { parseAdmin, parseApprovals } from './parse-approvals.js';
 
 export interface ConfigIssue {
   path: string;
@@ -30,7 +32,7 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_KEYS = new Set(['listen', 'dataDir', 'state', 'auth', 'failMode', 'approvals', 'servers', 'allowedOrigins']);
+const TOP_KEYS = new Set(['listen', 'dataDir', 'state', 'auth', 'failMode', 'approvals', 'admin', 'servers', 'allowedOrigins']);
 const SERVER_KEYS = new Set(['command', 'args', 'env', 'cwd', 'url', 'headers', 'transport', 'policy', 'shared', 'timeout']);
 const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -75,7 +77,8 @@ export function parseConfig(raw: unknown, options: { configPath?: string; env?: 
   }
   const allowedOrigins = stringList(doc, 'allowedOrigins', issues);
   const approvals = parseApprovals(doc['approvals'], issues);
-  const state = doc['state'] === undefined ? undefined : stringOr(doc, 'state', '', issues);
+  const admin = parseAdmin(doc['admin'], issues);
+  const state = parseState(doc['state'], issues);
   const servers = parseServers(doc['servers'], baseDir, issues);
 
   if (issues.length > 0) throw new ConfigError(file, issues);
@@ -87,22 +90,10 @@ export function parseConfig(raw: unknown, options: { configPath?: string; env?: 
     failMode,
     allowedOrigins,
     approvals,
+    ...(admin ? { admin } : {}),
     ...(state ? { state } : {}),
     servers,
   };
-}
-
-function parseApprovals(raw: unknown, issues: ConfigIssue[]): GatewayConfig['approvals'] {
-  if (raw === undefined) return { holdSeconds: 30 };
-  if (!isObject(raw)) {
-    issues.push({ path: 'approvals', message: 'must be a mapping' });
-    return { holdSeconds: 30 };
-  }
-  const hold = raw['holdSeconds'] ?? 30;
-  if (typeof hold !== 'number' || !Number.isFinite(hold) || hold < 0) issues.push({ path: 'approvals.holdSeconds', message: 'must be a non-negative number of seconds' });
-  const webhook = raw['webhook'];
-  if (webhook !== undefined && typeof webhook !== 'string') issues.push({ path: 'approvals.webhook', message: 'must be a URL' });
-  return { holdSeconds: typeof hold === 'number' ? hold : 30, ...(typeof webhook === 'string' ? { webhook } : {}) };
 }
 
 function parseServers(raw: unknown, baseDir: string, issues: ConfigIssue[]): Record<string, ServerConfig> {

@@ -1,6 +1,6 @@
 // The per-call pipeline for `tools/call`: parse → decide → approve → reserve → forward →
 // commit/rollback → audit. Every path ends in exactly one audit event.
-import type { ApprovalHook } from '../approvals/approval-hook.js';
+import type { ApprovalChannel, ApprovalHook, ApprovalOutcome } from '../approvals/approval-hook.js';
 import type { AuditEvent, AuditSink, UpstreamStatus } from '../audit/audit-sink.js';
 import type { Clock } from '../lib/clock.js';
 import { hashArguments } from '../lib/hash.js';
@@ -10,6 +10,8 @@ import { isErrorResponse, resultResponse, type JsonRpcRequest, type JsonRpcRespo
 import { approvalDeniedResult, policyDeniedResult } from '../protocol/tool-results.js';
 import { wireError } from '../protocol/wire-errors.js';
 import type { CounterStore, Reservation } from '../state/counter-store.js';
+import type { ReplySink } from '../transport/client-channel.js';
+import { admitsFailOpen, UNCOUNTED_REASON } from './fail-open.js';
 import type { ForwardResult } from './forward-result.js';
 import type { PolicyDecider } from './policy-holder.js';
 
@@ -19,6 +21,8 @@ export interface PipelineDeps {
   approvals: ApprovalHook;
   clock: Clock;
   logger: Logger;
+  /** `open`: a call with only pure rate limits passes uncounted when the store is unavailable. */
+  failMode?: 'closed' | 'open';
   /** Calls still running, so a shutdown can wait for their audit events. */
   inflight?: Set<Promise<unknown>>;
 }
@@ -29,10 +33,15 @@ export interface CallContext {
   sessionId?: string;
   policy: PolicyDecider;
   forward(request: JsonRpcRequest): Promise<ForwardResult>;
+  /** The call's reply: a call held for approval sends progress on it and stops when it aborts. */
+  reply?: ReplySink;
+  /** The client cancelled this request (`notifications/cancelled`) before it was forwarded. */
+  onCancel?(listener: () => void): void;
 }
 
-/** JSON-RPC codes that prove the server refused the message before running anything. */
-const NOT_RUN_CODES = new Set([-32700, -32600, -32601]);
+/** JSON-RPC codes that prove the server refused the message before running anything (-32600 is
+ *  left out: a tool handler may throw it after acting). */
+const NOT_RUN_CODES = new Set([-32700, -32601]);
 
 export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request: JsonRpcRequest): Promise<JsonRpcResponse> {
   const started = deps.clock.now();
@@ -47,7 +56,7 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
   }
   const args = (rawArgs ?? {}) as Record<string, unknown>;
   const facts: CallFacts = { server: ctx.server, tool: name, args, grantId: ctx.grantId, ...(ctx.sessionId ? { sessionId: ctx.sessionId } : {}) };
-  const audit = (outcome: Pick<AuditEvent, 'decision' | 'rule' | 'reason'>, upstreamStatus: UpstreamStatus): void => {
+  const auditCall = (outcome: Pick<AuditEvent, 'decision' | 'rule' | 'reason' | 'approvalId' | 'decidedBy'>, upstreamStatus: UpstreamStatus): void => {
     deps.audit.record({
       time: started,
       server: ctx.server,
@@ -61,6 +70,7 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
       latencyMs: deps.clock.now() - started,
     });
   };
+  const audit = auditCall;
 
   let decision;
   try {
@@ -77,18 +87,20 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
     case 'deny':
       return deny(decision);
     case 'approval': {
-      const outcome = await deps.approvals.request({ facts, rule: decision.rule, reason: decision.reason, approvalTimeoutMs: decision.approvalTimeoutMs });
+      const channel = ctx.reply && approvalChannel(ctx.reply, params['_meta'], ctx.onCancel);
+      const outcome = await deps.approvals.request({ facts, rule: decision.rule, reason: decision.reason, approvalTimeoutMs: decision.approvalTimeoutMs, ...(channel ? { channel } : {}) });
       if (outcome.kind === 'unavailable') return deny({ kind: 'deny', rule: decision.rule, reason: outcome.reason });
       if (outcome.kind === 'denied') {
-        audit({ decision: 'approval', rule: decision.rule, reason: outcome.reason }, 'not_sent');
+        audit({ decision: 'approval', rule: decision.rule, reason: outcome.reason, ...(outcome.approvalId ? { approvalId: outcome.approvalId } : {}) }, 'not_sent');
         return resultResponse(request.id, approvalDeniedResult(outcome.reason, { decision: 'approval', rule: decision.rule, ...(outcome.approvalId ? { approvalId: outcome.approvalId } : {}) }));
       }
       if (outcome.kind === 'pending') {
-        const text = `approval ${outcome.approvalId} is pending; call again with the same arguments once it is approved`;
-        audit({ decision: 'approval', rule: decision.rule, reason: text }, 'not_sent');
+        const expires = outcome.expiresAt === undefined ? '' : ` (it expires at ${new Date(outcome.expiresAt).toISOString()})`;
+        const text = `approval ${outcome.approvalId} is pending; call again with the same arguments once it is approved${expires}`;
+        audit({ decision: 'approval', rule: decision.rule, reason: text, approvalId: outcome.approvalId }, 'not_sent');
         return resultResponse(request.id, { content: [{ type: 'text', text: `[APPROVAL PENDING] ${text}` }], isError: true, _meta: { toolgate: { decision: 'approval', rule: decision.rule, approvalId: outcome.approvalId } } });
       }
-      return reserveAndForward(decision.rule, decision.limits, 'approval');
+      return reserveAndForward(decision.rule, decision.limits, 'approval', outcome);
     }
     case 'allow':
       return reserveAndForward(decision.rule, decision.limits, 'allow');
@@ -99,21 +111,31 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
     return resultResponse(request.id, policyDeniedResult(outcome.reason, { decision: 'deny', rule: outcome.rule }));
   }
 
-  async function reserveAndForward(rule: string, limits: readonly LimitRequest[], auditAs: 'allow' | 'approval'): Promise<JsonRpcResponse> {
+  async function reserveAndForward(rule: string, limits: readonly LimitRequest[], auditAs: 'allow' | 'approval', approved?: Extract<ApprovalOutcome, { kind: 'approved' }>): Promise<JsonRpcResponse> {
+    // A call an approval let through: it stays approved when the call provably did not run.
+    const giveBack = async (): Promise<void> => {
+      await approved?.release?.().catch((error: unknown) => deps.logger.error({ err: error, approval: approved.approvalId }, 'could not give an approval back'));
+    };
+    const audit = (outcome: Pick<AuditEvent, 'decision' | 'rule' | 'reason'>, upstreamStatus: UpstreamStatus): void =>
+      auditCall({ ...outcome, ...(approved ? { approvalId: approved.approvalId, decidedBy: approved.decidedBy } : {}) }, upstreamStatus);
     let reservation: Reservation | undefined;
+    let uncounted = false;
     if (limits.length > 0) {
       const reserved = await deps.counters.reserve(limits).catch((error: unknown) => ({ kind: 'unavailable' as const, reason: (error as Error).message }));
-      if (reserved.kind === 'unavailable') {
+      if (reserved.kind === 'unavailable' && !admitsFailOpen(deps.failMode, limits, deps.logger, { server: ctx.server, tool: String(name), reason: reserved.reason })) {
+        await giveBack();
         deps.logger.error({ server: ctx.server, tool: name, reason: reserved.reason }, 'counter store unavailable; denying');
         return deny({ kind: 'deny', rule: 'state', reason: `the rate-limit store is unavailable, so this call cannot be judged (${reserved.reason})` });
       }
       if (reserved.kind === 'exceeded') {
+        await giveBack();
         const limit = reserved.request;
         const reason = `rate limit ${limit.counter} reached (${limit.max} per ${describeWindow(limit)}); retry in ${Math.ceil(reserved.retryAfterMs / 1000)}s`;
         audit({ decision: 'rate_limited', rule: limit.rule, reason }, 'not_sent');
         return resultResponse(request.id, policyDeniedResult(reason, { decision: 'rate_limited', rule: limit.rule, retryAfterMs: reserved.retryAfterMs }));
       }
-      reservation = reserved.reservation;
+      if (reserved.kind === 'reserved') reservation = reserved.reservation;
+      else uncounted = true; // the store was unavailable and failMode open let it through
     }
     const result = await ctx.forward(request);
     const settle = async (run: boolean): Promise<void> => {
@@ -129,13 +151,16 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
       case 'answered': {
         const response = result.response;
         const errored = isErrorResponse(response);
-        await settle(!(errored && NOT_RUN_CODES.has(response.error.code)));
+        const notRun = errored && NOT_RUN_CODES.has(response.error.code);
+        await settle(!notRun);
+        if (notRun) await giveBack();
         const status: UpstreamStatus = errored ? 'error' : response.result['isError'] === true ? 'tool_error' : 'ok';
-        audit({ decision: auditAs, rule }, status);
+        audit({ decision: auditAs, rule, ...(uncounted ? { reason: UNCOUNTED_REASON } : {}) }, status);
         return response;
       }
       case 'not_delivered':
         await settle(false);
+        await giveBack();
         audit({ decision: auditAs, rule, reason: result.reason }, 'failed');
         return wireError('UPSTREAM_UNAVAILABLE', request.id, `Upstream unavailable: ${result.reason}`);
       case 'failed':
@@ -152,4 +177,26 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
 
 function describeWindow(limit: LimitRequest): string {
   return limit.window.kind === 'calendar' ? limit.window.unit : `${limit.window.seconds}s`;
+}
+
+/** What a held call may do with its reply: progress (when the client sent a token), and stop
+ *  holding when the client goes away or cancels the request. */
+function approvalChannel(reply: ReplySink, meta: unknown, onCancel: CallContext['onCancel']): ApprovalChannel {
+  const token = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)['progressToken'] : undefined;
+  let cancelled = false;
+  const listeners: Array<() => void> = [];
+  const abort = (): void => {
+    cancelled = true;
+    listeners.splice(0).forEach((listener) => listener());
+  };
+  reply.onAbort(abort);
+  onCancel?.(abort);
+  return {
+    ...(typeof token === 'string' || typeof token === 'number' ? { progressToken: token } : {}),
+    send: (message) => reply.send(message),
+    get closed() {
+      return cancelled || reply.closed;
+    },
+    onAbort: (listener) => (cancelled ? listener() : void listeners.push(listener)),
+  };
 }

@@ -49,6 +49,8 @@ export class ClientSession {
   private readonly pending = new Map<number, PendingForward>();
   private readonly byClientId = new Map<JsonRpcId, number>();
   private readonly byProgressToken = new Map<string | number, PendingForward>();
+  /** tools/call requests in the pipeline, by client id: cancels a call that was not forwarded yet. */
+  private readonly calls = new Map<JsonRpcId, () => void>();
   private stream: ClientStream | undefined;
   private readonly held = new HeldMessages({ refuse: (request) => this.refuseServerRequest(request) });
   private nextUpstreamId = 1;
@@ -83,8 +85,13 @@ export class ClientSession {
     const answer = (response: JsonRpcResponse): void => reply.end(response);
     if (request.method === 'tools/call') {
       const { runtime, deps, grantId } = this.options;
-      const call = runToolCall(deps, { server: runtime.name, grantId, sessionId: this.id, policy: runtime.policy, forward: (req) => this.forward(req, reply), reply }, request)
-        .then(answer, (error: unknown) => answer(this.internalError(request.id, error)));
+      // A call not yet forwarded (held for approval) is cancelled here, not upstream.
+      const cancelListeners: Array<() => void> = [];
+      this.calls.set(request.id, () => cancelListeners.splice(0).forEach((listener) => listener()));
+      const onCancel = (listener: () => void): void => void cancelListeners.push(listener);
+      const call = runToolCall(deps, { server: runtime.name, grantId, sessionId: this.id, policy: runtime.policy, forward: (req) => this.forward(req, reply), reply, onCancel }, request)
+        .then(answer, (error: unknown) => answer(this.internalError(request.id, error)))
+        .finally(() => this.calls.delete(request.id));
       if (deps.inflight) {
         deps.inflight.add(call);
         void call.finally(() => deps.inflight?.delete(call));
@@ -101,7 +108,7 @@ export class ClientSession {
     if (isNotification(message) && message.method === 'notifications/cancelled') {
       const clientId = message.params?.['requestId'] as JsonRpcId | undefined;
       const upstreamId = clientId === undefined ? undefined : this.byClientId.get(clientId);
-      if (upstreamId === undefined) return;
+      if (upstreamId === undefined) return this.calls.get(clientId as JsonRpcId)?.();
       // The client's own reason goes to the server only: the audit trail gets the gateway's words.
       const reason = message.params?.['reason'];
       return this.cancelForward(upstreamId, 'cancelled by the client', typeof reason === 'string' ? reason : undefined);

@@ -59,7 +59,7 @@ export async function startGateway(options: GatewayOptions, listen = options.con
   if (problems.length > 0) throw new GatewayStartError(problems.join('\n'));
 
   const inflight = new Set<Promise<unknown>>();
-  const deps: PipelineDeps = { counters: options.counters, audit: options.audit, approvals: options.approvals, clock: options.clock, logger, inflight };
+  const deps: PipelineDeps = { counters: options.counters, audit: options.audit, approvals: options.approvals, clock: options.clock, logger, inflight, failMode: config.failMode };
   const handler = createGatewayHttpHandler({ runtimes, grants: options.grants, deps, logger });
   const http = createMcpHttpServer({ handler, origins: { allowedOrigins: config.allowedOrigins, listenHost: listen.host } });
   const reloader = watchPolicies(runtimes, logger, (event) => {

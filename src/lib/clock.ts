@@ -7,6 +7,14 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** For tests only: `TOOLGATE_CLOCK_OFFSET_MS` shifts a `toolgate serve` process's clock, so a test
+ *  can run replicas whose clocks disagree. Unset (always, in production): the clock unchanged. */
+export function clockWithTestOffset(clock: Clock, env: NodeJS.ProcessEnv): Clock {
+  const offset = Number(env['TOOLGATE_CLOCK_OFFSET_MS'] ?? 0);
+  if (!Number.isFinite(offset) || offset === 0) return clock;
+  return { now: () => clock.now() + offset };
+}
+
 export interface ManualClock extends Clock {
   set(ms: number): void;
   advance(ms: number): void;

@@ -19,6 +19,8 @@ export interface CompiledLimit {
   readonly amountPath: ArgPath | undefined;
   /** `args.amount`, for reasons. */
   readonly amountText: string | undefined;
+  /** The amount must be a whole number (`integer: true`). */
+  readonly integer: boolean;
 }
 
 /** A call whose `increment_from` value cannot be counted: it is denied. */
@@ -42,6 +44,7 @@ export function compileLimit(limit: LimitRule, server: string): CompiledLimit {
     fixedKey: limit.scope === 'server' ? `${keyStart}${keyEnd}` : undefined,
     amountPath,
     amountText: limit.incrementFrom ? ['args', ...limit.incrementFrom].join('.') : undefined,
+    integer: limit.integer === true,
   };
 }
 
@@ -68,9 +71,10 @@ export function resolveLimitRequests(
     if (limit.amountPath !== undefined) {
       const value = lookupArg(facts.args, limit.amountPath);
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return badAmount(limit, value);
+      if (limit.integer && !Number.isInteger(value)) return badAmount(limit, value);
       amount = value;
     }
-    requests[i] = {
+    const request: LimitRequest = {
       key: limitKey(limit, facts),
       counter: limit.counter,
       window: limit.window,
@@ -78,14 +82,19 @@ export function resolveLimitRequests(
       amount,
       rule: limit.rule,
     };
+    if (limit.amountText !== undefined) request.incrementFrom = limit.amountText;
+    requests[i] = request;
   }
   return requests;
 }
 
 function badAmount(limit: CompiledLimit, value: unknown): BadAmount {
   const found = value === MISSING ? 'missing' : describeType(value);
+  const wanted = limit.integer ? 'a whole number ≥ 0' : 'a finite non-negative number';
+  // A fraction where whole numbers are required is named as such: describeType says only "a number".
+  const it = typeof value === 'number' && Number.isFinite(value) && value >= 0 ? 'a fraction' : found;
   return {
     rule: `${limit.rule}.increment_from`,
-    reason: `${limit.amountText} must be a finite non-negative number to count against "${limit.counter}", but it is ${found}`,
+    reason: `${limit.amountText} must be ${wanted} to count against "${limit.counter}", but it is ${it}`,
   };
 }

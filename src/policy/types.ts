@@ -17,6 +17,8 @@ export interface LimitRule {
   scope: LimitScope;
   /** `increment_from: "args.amount"` as path segments below `args` (`["amount"]`); absent: count 1. */
   incrementFrom?: readonly string[];
+  /** `integer: true` (with `increment_from`): the amount must be a whole number. */
+  integer?: boolean;
   /** Where the rule stands in the file, e.g. `tools.send.limits[0]`. */
   rule: string;
 }
@@ -82,6 +84,9 @@ export interface LimitRequest {
   max: number;
   amount: number;
   rule: string;
+  /** Set when the amount comes from an argument (`increment_from`, e.g. `args.amount`): a spend cap,
+   *  which always fails closed. Absent: a pure rate limit counting 1 per call. */
+  incrementFrom?: string;
 }
 
 export type Decision =

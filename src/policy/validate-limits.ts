@@ -13,7 +13,7 @@ import {
 
 const CALENDAR_UNITS: readonly CalendarUnit[] = ['second', 'minute', 'hour', 'day'];
 const SCOPES: readonly LimitScope[] = ['grant', 'session', 'server'];
-const LIMIT_KEYS = ['counter', 'window', 'max', 'scope', 'increment_from'];
+const LIMIT_KEYS = ['counter', 'window', 'max', 'scope', 'increment_from', 'integer'];
 const RATE_LIMIT_KEYS = ['max', 'window'];
 
 export const WINDOW_MESSAGE = 'must be "second", "minute", "hour", "day" or a positive number of seconds';
@@ -48,9 +48,11 @@ function validateLimit(raw: unknown, path: string, issues: IssueCollector): Limi
   const scope = validateScope(raw['scope'], keyPath(path, 'scope'), issues);
   const incrementFrom = validateIncrementFrom(raw['increment_from'], keyPath(path, 'increment_from'), issues);
   if (counter === undefined || window === undefined || max === undefined || scope === undefined) return undefined;
-  if (incrementFrom === null) return undefined;
+  const integer = validateInteger(raw['integer'], incrementFrom, keyPath(path, 'integer'), issues);
+  if (incrementFrom === null || integer === null) return undefined;
   const limit: LimitRule = { counter, window, max, scope, rule: path };
   if (incrementFrom !== undefined) limit.incrementFrom = incrementFrom;
+  if (integer) limit.integer = true;
   return limit;
 }
 
@@ -100,6 +102,20 @@ function validateIncrementFrom(raw: unknown, path: string, issues: IssueCollecto
     return null;
   }
   return segments.map((segment) => segment.key);
+}
+
+/** `integer: true` requires whole amounts, so it only means something with `increment_from`. null: invalid. */
+function validateInteger(raw: unknown, incrementFrom: string[] | undefined | null, path: string, issues: IssueCollector): boolean | null {
+  if (raw === undefined) return false;
+  if (typeof raw !== 'boolean') {
+    issues.error(path, 'must be true or false');
+    return null;
+  }
+  if (raw && incrementFrom === undefined) {
+    issues.error(path, 'only applies with "increment_from" (a count of calls is always whole)');
+    return null;
+  }
+  return raw;
 }
 
 /** `rate_limit` is one more limit on a counter of its own, `<tool>__rate_limit`, per grant. */

@@ -1,6 +1,7 @@
 // Runs toolgate commands in-process, the way the `toolgate` program wires them, capturing stdout,
 // stderr and the exit code. Process-level tests against dist/src/cli/main.js complement it.
 import { Command, CommanderError } from 'commander';
+import { registerApprovalsCommand } from '../../src/cli/approvals-command.js';
 import { registerAuditCommand } from '../../src/cli/audit-command.js';
 import { registerGrantsCommand } from '../../src/cli/grants-command.js';
 
@@ -19,6 +20,7 @@ export async function runCli(args: readonly string[]): Promise<CliResult> {
   // Settings are inherited when subcommands are created, so configure first, register after.
   registerGrantsCommand(program);
   registerAuditCommand(program);
+  registerApprovalsCommand(program);
 
   // Commands report failure through process.exitCode; keep it from failing the test process itself.
   const saved = process.exitCode;

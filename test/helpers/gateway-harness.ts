@@ -29,7 +29,15 @@ export interface TestGatewayOptions {
   store?: 'memory' | 'sqlite';
   dataDir?: string;
   clock?: Clock;
-  approvals?: ApprovalHook;
+  /** A hook, or a factory given the gateway's database, audit sink and grants (e.g. for an approval queue). */
+  approvals?: ApprovalHook | ((deps: ApprovalDeps) => ApprovalHook);
+}
+
+export interface ApprovalDeps {
+  db: SqliteDatabase;
+  audit: AuditSink;
+  clock: Clock;
+  grants: GrantStore | undefined;
 }
 
 export interface TestGateway {
@@ -77,7 +85,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     counters,
     audit,
     grants,
-    approvals: options.approvals ?? notConfiguredApprovals,
+    approvals: typeof options.approvals === 'function' ? options.approvals({ db: grantDb, audit, clock, grants }) : (options.approvals ?? notConfiguredApprovals),
     clock,
     logger: silentLogger,
     onReload: (event) => reloads.push(event),

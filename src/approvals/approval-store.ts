@@ -1,0 +1,85 @@
+// Pending approvals: the record a human decides on, and the store contract (SQLite today; a shared
+// store later). Deciding and consuming are compare-and-set, so racing approvers or calls never both win.
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used';
+
+export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'denied', 'expired', 'used'];
+
+export type ApprovalVerdict = 'approved' | 'denied';
+
+export interface Approval {
+  id: string;
+  server: string;
+  grantId: string;
+  /** The grant's name when the approval was asked for (grants may be renamed or revoked later). */
+  grantName?: string;
+  sessionId?: string;
+  tool: string;
+  /** In full: an approver must see what they approve. The audit trail keeps only keys and a hash. */
+  arguments: Record<string, unknown>;
+  argsHash: string;
+  /** The tool's risk class, when the catalog knows it. */
+  riskClass?: string;
+  /** The policy rule that asked for approval, and its reason. */
+  rule: string;
+  reason: string;
+  createdAt: number;
+  expiresAt: number;
+  /** `pending` or `approved` past `expiresAt` reads as `expired`. `used`: an approved call ran. */
+  status: ApprovalStatus;
+  decidedBy?: string;
+  decidedAt?: number;
+  decisionReason?: string;
+  /** When a call was given this approval's final answer (it ran, or was told denied/expired). */
+  deliveredAt?: number;
+}
+
+export interface NewApproval {
+  server: string;
+  grantId: string;
+  grantName?: string;
+  sessionId?: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  argsHash: string;
+  riskClass?: string;
+  rule: string;
+  reason: string;
+  timeoutMs: number;
+}
+
+/** What an approval is for: the same grant, server, tool and arguments. */
+export interface ApprovalKey {
+  grantId: string;
+  server: string;
+  tool: string;
+  argsHash: string;
+}
+
+export type DecideResult =
+  | { kind: 'decided'; approval: Approval }
+  | { kind: 'not_found' }
+  /** Someone decided first, or it expired: `approval.status` says which. */
+  | { kind: 'already_decided'; approval: Approval };
+
+export interface ApprovalFilter {
+  status?: ApprovalStatus;
+  limit?: number;
+}
+
+export interface ApprovalStore {
+  create(input: NewApproval): Promise<Approval>;
+  get(id: string): Promise<Approval | undefined>;
+  /** Newest first. */
+  list(filter?: ApprovalFilter): Promise<Approval[]>;
+  /** The newest approval for this key whose answer no call has received yet. */
+  findOpen(key: ApprovalKey): Promise<Approval | undefined>;
+  /** pending → approved|denied, only while pending and unexpired. */
+  decide(id: string, verdict: ApprovalVerdict, decidedBy: string, reason?: string): Promise<DecideResult>;
+  /** approved → used, only while unexpired; false when another call took it first. */
+  consume(id: string): Promise<boolean>;
+  /** used → approved: the approved call provably did not run (e.g. rate-limited), so it may retry. */
+  release(id: string): Promise<void>;
+  /** A call was told this approval was denied or expired: the next call asks anew. */
+  markDelivered(id: string): Promise<void>;
+}

@@ -1,0 +1,87 @@
+// Wakes held calls when their approval is decided: at once for a decision made in this process,
+// else by polling the store while (and only while) some call is held. One timer serves every held call.
+import type { Logger } from '../lib/logger.js';
+import type { ApprovalStore } from './approval-store.js';
+
+export interface ApprovalWaiterOptions {
+  store: ApprovalStore;
+  logger: Logger;
+  /** How often held approvals are re-read, for decisions made by another process (default 200 ms). */
+  pollMs?: number;
+}
+
+export interface ApprovalWaiter {
+  /** Resolves when the approval is no longer pending, after `timeoutMs`, on `abort`, or on close. */
+  wait(id: string, timeoutMs: number, onAbort?: (listener: () => void) => void): Promise<void>;
+  /** An approval was decided here: wake its held calls now. */
+  wake(id: string): void;
+  /** Releases every held call, and every later wait at once. */
+  close(): void;
+}
+
+export function createApprovalWaiter(options: ApprovalWaiterOptions): ApprovalWaiter {
+  const pollMs = options.pollMs ?? 200;
+  const held = new Map<string, Set<() => void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let polling = false;
+  let closed = false;
+
+  function release(id: string): void {
+    const waiters = held.get(id);
+    held.delete(id);
+    for (const done of waiters ?? []) done();
+    if (held.size === 0 && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
+
+  async function check(id: string): Promise<void> {
+    try {
+      const approval = await options.store.get(id);
+      if (approval?.status !== 'pending') release(id);
+    } catch (error) {
+      options.logger.warn({ err: error, approval: id }, 'could not read a held approval; will retry');
+    }
+  }
+
+  async function poll(): Promise<void> {
+    if (polling) return;
+    polling = true;
+    try {
+      for (const id of [...held.keys()]) await check(id);
+    } finally {
+      polling = false;
+    }
+  }
+
+  return {
+    wait(id, timeoutMs, onAbort) {
+      if (closed || timeoutMs <= 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        let finished = false;
+        const done = (): void => {
+          if (finished) return;
+          finished = true;
+          clearTimeout(deadline);
+          held.get(id)?.delete(done);
+          if (held.get(id)?.size === 0) release(id);
+          resolve();
+        };
+        const deadline = setTimeout(done, timeoutMs);
+        const waiters = held.get(id) ?? new Set();
+        waiters.add(done);
+        held.set(id, waiters);
+        onAbort?.(done);
+        timer ??= setInterval(() => void poll(), pollMs);
+      });
+    },
+    wake(id) {
+      if (held.has(id)) void check(id);
+    },
+    close() {
+      closed = true;
+      for (const id of [...held.keys()]) release(id);
+    },
+  };
+}

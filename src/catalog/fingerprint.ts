@@ -1,0 +1,15 @@
+// A tool definition's fingerprint: SHA-256 over the canonical JSON of what a person (or a model)
+// reads, so a changed description, schema or annotation is a changed fingerprint.
+import { canonicalJson, sha256Hex } from '../lib/hash.js';
+import type { ToolDefinition } from './tool-types.js';
+
+export function toolFingerprint(tool: ToolDefinition): string {
+  return sha256Hex(
+    canonicalJson({
+      name: tool.name,
+      description: tool.description ?? null,
+      inputSchema: tool.inputSchema ?? null,
+      annotations: tool.annotations ?? null,
+    }),
+  );
+}
