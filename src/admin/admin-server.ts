@@ -21,6 +21,17 @@ export interface RunningAdminServer {
   close(): Promise<void>;
 }
 
+/** Every error the admin API answers with: `{"error": CODE, "message"}` (listed in docs/errors.md). */
+export const ADMIN_ERRORS = {
+  UNAUTHORIZED: 401,
+  INVALID_REQUEST: 400,
+  NOT_FOUND: 404,
+  ALREADY_DECIDED: 409,
+  INTERNAL: 500,
+} as const;
+
+export type AdminErrorCode = keyof typeof ADMIN_ERRORS;
+
 const BODY_LIMIT = 64 * 1024;
 const NAME = /^[\p{L}\p{N}_.@:+ -]{1,64}$/u;
 const MAX_REASON = 2_000;
@@ -51,15 +62,16 @@ export function buildAdminApp(options: AdminServerOptions): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     if (!authorized(request.headers.authorization)) {
-      return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'UNAUTHORIZED', message: 'send Authorization: Bearer <admin token>' });
+      return sendError(reply.header('WWW-Authenticate', 'Bearer'), 'UNAUTHORIZED', 'send Authorization: Bearer <admin token>');
     }
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) logger.error({ err: error }, 'admin API request failed');
-    return reply.code(status).send({ error: status === 500 ? 'INTERNAL' : 'INVALID_REQUEST', message: status === 500 ? 'internal error; see the gateway log' : error.message });
+    // Fastify's own 4xx (a body that is not JSON, or too large) are the client's mistake.
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply.code(error.statusCode), 'INVALID_REQUEST', error.message, false);
+    logger.error({ err: error }, 'admin API request failed');
+    return sendError(reply, 'INTERNAL', 'internal error; see the gateway log');
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: 'no such endpoint' }));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND', 'no such endpoint'));
 
   app.get('/api/approvals', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
@@ -76,7 +88,7 @@ export function buildAdminApp(options: AdminServerOptions): FastifyInstance {
   app.get('/api/approvals/:id', async (request, reply) => {
     const { id } = request.params as { id: string };
     const approval = await approvals.store.get(id);
-    if (!approval) return reply.code(404).send({ error: 'NOT_FOUND', message: `no approval with id "${id}"` });
+    if (!approval) return sendError(reply, 'NOT_FOUND', `no approval with id "${id}"`);
     return { approval };
   });
 
@@ -93,13 +105,18 @@ export function buildAdminApp(options: AdminServerOptions): FastifyInstance {
     const decidedBy = typeof by === 'string' ? by : 'admin';
     const result = await approvals.decide(params.id, verdict, decidedBy, typeof reason === 'string' && reason !== '' ? reason : undefined);
     if (result.kind === 'decided') return { approval: result.approval };
-    if (result.kind === 'not_found') return reply.code(404).send({ error: 'NOT_FOUND', message: describeUndecided(params.id, result) });
-    return reply.code(409).send({ error: 'ALREADY_DECIDED', message: describeUndecided(params.id, result), approval: result.approval });
+    if (result.kind === 'not_found') return sendError(reply, 'NOT_FOUND', describeUndecided(params.id, result));
+    return sendError(reply, 'ALREADY_DECIDED', describeUndecided(params.id, result), true, { approval: result.approval });
   }
 
   return app;
 }
 
 function invalid(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).send({ error: 'INVALID_REQUEST', message });
+  return sendError(reply, 'INVALID_REQUEST', message);
+}
+
+function sendError(reply: FastifyReply, code: AdminErrorCode, message: string, setStatus = true, extra: Record<string, unknown> = {}): FastifyReply {
+  if (setStatus) reply.code(ADMIN_ERRORS[code]);
+  return reply.send({ error: code, message, ...extra });
 }

@@ -66,6 +66,17 @@ test('a closed queue holds nothing: a held call is answered pending', async () =
   done();
 });
 
+test('a store that fails: the call is denied (unavailable), never let through', async () => {
+  const { approvals, done } = queue(0);
+  const broken = createApprovalQueue({
+    store: { ...approvals.store, findOpen: async () => { throw new Error('database is locked'); } },
+    audit: createMemoryAuditSink(), clock: createManualClock(), logger: silentLogger, holdMs: 0,
+  });
+  const outcome = await broken.request(ASK);
+  assert.deepEqual(outcome, { kind: 'unavailable', reason: 'big; approval is required (tools.transfer.approve_if[0]) but the approval store is unavailable' });
+  done();
+});
+
 async function waitForPending(approvals: ReturnType<typeof queue>['approvals']): Promise<string> {
   for (let i = 0; i < 200; i++) {
     const [found] = await approvals.store.list({ status: 'pending' });

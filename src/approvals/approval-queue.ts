@@ -111,30 +111,39 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
     }
   }
 
+  async function ask(request: ApprovalRequest): Promise<ApprovalOutcome> {
+    const deadline = Date.now() + options.holdMs;
+    const key: ApprovalKey = { grantId: request.facts.grantId, server: request.facts.server, tool: request.facts.tool, argsHash: hashArguments(request.facts.args) };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const open = await store.findOpen(key);
+      // An answer already given (approved, denied, expired) is handed to this call.
+      if (open && open.status !== 'pending') {
+        const outcome = await settle(open);
+        if (outcome) return outcome;
+      }
+      const waiting = open?.status === 'pending' ? open : await create(request, key);
+      const held = await hold(waiting, deadline, request.channel);
+      // The client left: nobody is waiting for the result, so an approval is kept for a retry.
+      if (request.channel?.closed) return { kind: 'pending', approvalId: held.id, expiresAt: held.expiresAt };
+      const outcome = await settle(held);
+      if (outcome) return outcome;
+    }
+    // Lost both races for an approved approval: ask again, without holding.
+    const fresh = await create(request, key);
+    return { kind: 'pending', approvalId: fresh.id, expiresAt: fresh.expiresAt };
+  }
+
   return {
     store,
 
     async request(request) {
-      const deadline = Date.now() + options.holdMs;
-      const key: ApprovalKey = { grantId: request.facts.grantId, server: request.facts.server, tool: request.facts.tool, argsHash: hashArguments(request.facts.args) };
-      let last: Approval | undefined;
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const open = await store.findOpen(key);
-        // An answer already given (approved, denied, expired) is handed to this call.
-        if (open && open.status !== 'pending') {
-          const outcome = await settle(open);
-          if (outcome) return outcome;
-        }
-        last = open?.status === 'pending' ? open : await create(request, key);
-        const held = await hold(last, deadline, request.channel);
-        // The client left: nobody is waiting for the result, so an approval is kept for a retry.
-        if (request.channel?.closed) return { kind: 'pending', approvalId: held.id, expiresAt: held.expiresAt };
-        const outcome = await settle(held);
-        if (outcome) return outcome;
+      try {
+        return await ask(request);
+      } catch (error) {
+        // Fail closed: a call that cannot be parked for a human is denied, never let through.
+        logger.error({ err: error, server: request.facts.server, tool: request.facts.tool }, 'approval store unavailable; denying');
+        return { kind: 'unavailable', reason: `${request.reason}; approval is required (${request.rule}) but the approval store is unavailable` };
       }
-      // Lost both races for an approved approval: ask again, without holding.
-      const fresh = await create(request, key);
-      return { kind: 'pending', approvalId: fresh.id, expiresAt: fresh.expiresAt };
     },
 
     async decide(id, verdict, decidedBy, reason) {

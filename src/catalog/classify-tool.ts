@@ -7,7 +7,7 @@ import { nameEvidence } from './name-evidence.js';
 import { poisoningFlags } from './poisoning.js';
 import { riskOf } from './risk-level.js';
 import { schemaEvidence } from './schema-evidence.js';
-import { siblingEvidence } from './sibling-evidence.js';
+import { indexSiblings, siblingEvidence, type SiblingIndex } from './sibling-evidence.js';
 import { decideCategory } from './weigh-evidence.js';
 import type { Evidence, EvidenceModifiers, ToolClassification, ToolDefinition } from './tool-types.js';
 
@@ -16,10 +16,20 @@ import type { Evidence, EvidenceModifiers, ToolClassification, ToolDefinition } 
  * they can show that an effect is reversible, that a server deals in money, or that it is a database.
  */
 export function classifyTool(tool: ToolDefinition, siblings: readonly (ToolDefinition | string)[] = []): ToolClassification {
-  const siblingNames = siblings.map((sibling) => (typeof sibling === 'string' ? sibling : sibling.name)).filter((name) => name !== tool.name);
+  const names = siblings.map((sibling) => (typeof sibling === 'string' ? sibling : sibling.name));
+  return classifyWithSiblings(tool, indexSiblings(names));
+}
+
+/** Classifies every tool of one server, each with the others as its siblings. */
+export function classifyTools(tools: readonly ToolDefinition[]): ToolClassification[] {
+  const index = indexSiblings(tools.map((tool) => tool.name));
+  return tools.map((tool) => classifyWithSiblings(tool, index));
+}
+
+function classifyWithSiblings(tool: ToolDefinition, siblings: SiblingIndex): ToolClassification {
   const name = nameEvidence(tool.name);
   const description = descriptionEvidence(tool.description, name.facts.verb);
-  const siblingsRead = siblingEvidence(name.facts, siblingNames);
+  const siblingsRead = siblingEvidence(name.facts, siblings, tool.name);
   const runsInput = description.evidence.some((item) => item.signal === 'execute');
   const sqlContext = siblingsRead.sqlContext || /\b(sql|database|postgres|mysql|sqlite|table)\b/i.test(tool.description ?? '');
   const schema = schemaEvidence(tool.inputSchema, { sqlContext, runsInput, ...(name.facts.verb ? { verb: name.facts.verb } : {}) });
@@ -42,10 +52,4 @@ export function classifyTool(tool: ToolDefinition, siblings: readonly (ToolDefin
     flags,
     fingerprint: toolFingerprint(tool),
   };
-}
-
-/** Classifies every tool of one server, each with the others as its siblings. */
-export function classifyTools(tools: readonly ToolDefinition[]): ToolClassification[] {
-  const names = tools.map((tool) => tool.name);
-  return tools.map((tool) => classifyTool(tool, names));
 }

@@ -33,6 +33,6 @@ test('a change to the name, description, schema or annotations changes it', () =
   assert.notEqual(toolFingerprint({ ...base, annotations: undefined }), fingerprint);
 });
 
-test('fields outside the definition a reader sees (title, _meta) do not change it', () => {
+test('fields outside name, description, schema and annotations (_meta) do not change it', () => {
   assert.equal(toolFingerprint({ ...base, _meta: { etag: '1' } }), toolFingerprint(base));
 });

@@ -3,7 +3,7 @@
 import { tokenizeName } from './tokenize-name.js';
 import type { Evidence, EvidenceModifiers } from './tool-types.js';
 import {
-  ASSOCIATION_NOUNS, DESTRUCTION_NOUNS, DISPOSABLE_NOUNS, MESSAGE_NOUNS, MONEY_NOUNS, RUNNABLE_NOUNS, WEAK_MONEY_NOUNS,
+  ASSOCIATION_NOUNS, DESTRUCTION_NOUNS, DISPOSABLE_NOUNS, LOOKUP_OBJECTS, NOUN_LIKE_VERBS, MESSAGE_NOUNS, MONEY_NOUNS, RUNNABLE_NOUNS, WEAK_MONEY_NOUNS,
   STARTING_VERBS, isSoftDestructiveVerb, prefixVerb, verbEffect, type VerbEffect,
 } from './vocabulary.js';
 
@@ -40,10 +40,19 @@ export function nameEvidence(name: string): NameReading {
 }
 
 function findVerb(words: readonly string[]): { verb: string; effect: VerbEffect; index: number } | undefined {
+  let first: { verb: string; effect: VerbEffect; index: number } | undefined;
   for (const [index, word] of words.entries()) {
     const effect = verbEffect(word);
-    if (effect) return { verb: word, effect, index };
+    if (!effect) continue;
+    if (!first) {
+      first = { verb: word, effect, index };
+      if (!NOUN_LIKE_VERBS.has(word)) return first;
+    } else {
+      // `dns_record_delete`: the first "verb" was a noun, the action comes after it.
+      return { verb: word, effect, index };
+    }
   }
+  if (first) return first;
   for (const [index, word] of words.entries()) {
     const verb = prefixVerb(word);
     const effect = verb ? verbEffect(verb) : undefined;
@@ -72,6 +81,8 @@ function verbEvidence(verb: string, effect: VerbEffect, objects: readonly string
       return [{ signal: 'destructive', weight: soft ? 2.5 : 3, source: 'name', reason: `${quoted} ${soft ? 'removes' : 'destroys'} what it names`, ...(soft ? {} : { hard: true }) }];
     }
     case 'write': {
+      const lookup = verb === 'resolve' ? objects.find((word) => LOOKUP_OBJECTS.has(word)) : undefined;
+      if (lookup) return [{ signal: 'read', weight: 3, source: 'name', reason: `name verb "resolve" on "${lookup}" looks something up` }];
       const destruction = objects.find((word) => DESTRUCTION_NOUNS.has(word));
       if (destruction) return [{ signal: 'destructive', weight: 3.5, source: 'name', reason: `${quoted} a "${destruction}" sets a destruction going` }];
       const runnable = STARTING_VERBS.has(verb) ? words.find((word) => word !== verb && RUNNABLE_NOUNS.has(word)) : undefined;

@@ -12,6 +12,15 @@ export interface SiblingReading {
   sqlContext: boolean;
 }
 
+/** A server's tool names read once, so classifying all of them stays linear. */
+export interface SiblingIndex {
+  /** Tool names by their words joined with spaces (`restore widget` → `restore_widget`). */
+  byWords: ReadonlyMap<string, string>;
+  money: ReadonlySet<string>;
+  sql: ReadonlySet<string>;
+  names: ReadonlySet<string>;
+}
+
 /** What undoes a verb, besides `un<verb>`. */
 const UNDO: Record<string, readonly string[]> = {
   archive: ['unarchive', 'restore'],
@@ -31,26 +40,41 @@ const UNDO: Record<string, readonly string[]> = {
 
 const SQL_WORDS = new Set(['table', 'tables', 'schema', 'schemas', 'column', 'columns', 'sql', 'database', 'databases', 'index', 'indexes', 'migration', 'migrations']);
 
-export function siblingEvidence(facts: NameFacts, siblings: readonly string[]): SiblingReading {
+export function indexSiblings(names: readonly string[]): SiblingIndex {
+  const byWords = new Map<string, string>();
+  const money = new Set<string>();
+  const sql = new Set<string>();
+  for (const name of new Set(names)) {
+    const words = tokenizeName(name);
+    byWords.set(words.join(' '), name);
+    if (words.some((word) => (MONEY_NOUNS.has(word) && !WEAK_MONEY_NOUNS.has(word)) || verbEffect(word) === 'money')) money.add(name);
+    if (words.some((word) => SQL_WORDS.has(word))) sql.add(name);
+  }
+  return { byWords, money, sql, names: new Set(names) };
+}
+
+/** `self` is the tool being classified: it is not its own sibling. */
+export function siblingEvidence(facts: NameFacts, siblings: SiblingIndex | readonly string[], self?: string): SiblingReading {
+  const index = Array.isArray(siblings) ? indexSiblings(siblings as readonly string[]) : (siblings as SiblingIndex);
   const evidence: Evidence[] = [];
   const modifiers: EvidenceModifiers = {};
-  const others = siblings.map((name) => ({ name, words: tokenizeName(name) }));
+  const countOthers = (set: ReadonlySet<string>): number => set.size - (self !== undefined && set.has(self) ? 1 : 0);
 
-  if (facts.verb) {
-    const undoers = [`un${facts.verb}`, ...(UNDO[facts.verb] ?? [])];
+  if (facts.verb && facts.objects.length > 0) {
     const object = facts.objects.join(' ');
-    const undo = others.find(({ words }) => undoers.includes(words[0] ?? '') && words.slice(1).join(' ') === object && object !== '');
-    if (undo) modifiers.reversible = `sibling "${undo.name}" undoes it`;
+    const undo = [`un${facts.verb}`, ...(UNDO[facts.verb] ?? [])].map((verb) => index.byWords.get(`${verb} ${object}`)).find((name) => name !== undefined && name !== self);
+    if (undo) modifiers.reversible = `sibling "${undo}" undoes it`;
   }
 
-  const money = others.filter(({ words }) => words.some((word) => (MONEY_NOUNS.has(word) && !WEAK_MONEY_NOUNS.has(word)) || verbEffect(word) === 'money'));
-  const moneyDomain = money.length >= 3 && money.length >= others.length * 0.15;
+  const money = countOthers(index.money);
+  const size = countOthers(index.names);
+  const moneyDomain = money >= 3 && money >= size * 0.15;
   const weak = facts.words.find((word) => WEAK_MONEY_NOUNS.has(word));
   if (moneyDomain && weak && facts.verbEffect !== 'read') {
-    const examples = money.slice(0, 3).map(({ name }) => name).join(', ');
+    const examples = [...index.money].filter((other) => other !== self).slice(0, 3).join(', ');
     evidence.push({ signal: 'money', weight: 2, source: 'sibling', reason: `siblings handle money (${examples}), so "${weak}" is money here` });
   }
 
-  const sqlContext = others.filter(({ words }) => words.some((word) => SQL_WORDS.has(word))).length >= 2;
+  const sqlContext = countOthers(index.sql) >= 2;
   return { evidence, modifiers, sqlContext };
 }

@@ -19,7 +19,7 @@ const READ = [
   'plan', 'estimate', 'calculate', 'compute', 'analyze', 'analyse', 'summarize', 'summarise', 'browse', 'scan', 'tail',
   'grep', 'cat', 'ls', 'stat', 'ping', 'whoami', 'print', 'screenshot', 'navigate', 'goto', 'hover', 'scroll', 'wait',
   'poll', 'aggregate', 'trace', 'audit', 'test', 'lint', 'parse', 'extract', 'translate', 'convert', 'format',
-  'render', 'select', 'watch', 'monitor', 'sample', 'head', 'tree', 'locate', 'identify', 'detect', 'measure',
+  'render', 'watch', 'monitor', 'sample', 'head', 'tree', 'locate', 'identify', 'detect', 'measure',
   'quote', 'simulate', 'dry', 'discover', 'probe', 'suggest', 'recommend', 'forecast', 'predict', 'explore',
 ];
 const WRITE = [
@@ -35,7 +35,7 @@ const WRITE = [
   'confirm', 'accept', 'decline', 'cancel', 'abort', 'block', 'unblock', 'ban', 'unban', 'kick', 'mention', 'notify',
   'remind', 'email', 'message', 'dm', 'call', 'dial', 'push', 'commit', 'checkout', 'release',
   'trash', 'untrash', 'hide', 'unhide', 'activate', 'deactivate', 'freeze', 'unfreeze', 'snooze', 'acknowledge', 'ack',
-  'escalate', 'backup', 'reset', 'trigger', 'compress', 'decompress', 'zip', 'unzip', 'gzip', 'protect', 'unprotect', 'pull', 'fulfill', 'fulfil', 'ship', 'replace', 'upsert', 'store', 'increment', 'decrement', 'expire', 'persist',
+  'escalate', 'backup', 'reset', 'trigger', 'select', 'void', 'compress', 'decompress', 'zip', 'unzip', 'gzip', 'protect', 'unprotect', 'pull', 'fulfill', 'fulfil', 'ship', 'replace', 'upsert', 'store', 'increment', 'decrement', 'expire', 'persist',
   'rollback', 'revert', 'undo', 'redo', 'migrate', 'connect', 'disconnect', 'join', 'leave', 'bookmark',
   'claim', 'complete', 'finish', 'grant', 'authorize', 'deauthorize', 'enroll',
   'drain', 'cordon', 'uncordon', 'annotate', 'reorder', 'init', 'initialize', 'setup', 'mkdir',
@@ -79,6 +79,19 @@ export function prefixVerb(word: string): string | undefined {
 
 /** Verbs that make a runnable thing run (`start_workflow`, "Start a training job"). */
 export const STARTING_VERBS: ReadonlySet<string> = new Set(['start', 'trigger', 'retry', 'rerun', 'queue', 'dispatch', 'schedule', 'launch', 'call', 'apply', 'submit', 'restart', 'replay', 'kick']);
+
+/**
+ * Verbs that are as often nouns at the front of a namespaced name (`log_search`, `dns_record_delete`,
+ * `comment_delete`): when another verb follows, that one is the action.
+ */
+export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
+  'log', 'record', 'audit', 'trace', 'report', 'comment', 'post', 'tag', 'label', 'message', 'email', 'note', 'release',
+  'backup', 'snapshot', 'plan', 'build', 'test', 'draft', 'order', 'call', 'flag', 'bookmark', 'pin', 'star', 'sample',
+  'quote', 'request', 'review', 'watch', 'monitor', 'text', 'schedule', 'script', 'bill', 'invoice', 'fund', 'wire', 'tip',
+]);
+
+/** Objects that make `resolve` a lookup (`resolve_library_id`, `resolve_hostname`) rather than settling something. */
+export const LOOKUP_OBJECTS: ReadonlySet<string> = new Set(['id', 'ids', 'name', 'names', 'host', 'hostname', 'dns', 'address', 'path', 'symbol', 'url', 'uri', 'reference', 'ref', 'alias', 'handle', 'did', 'domain', 'library', 'package', 'version', 'type', 'identity']);
 
 export function isSoftDestructiveVerb(word: string): boolean {
   return stemCandidates(word).some((candidate) => SOFT_DESTRUCTIVE.includes(candidate));

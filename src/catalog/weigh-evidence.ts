@@ -63,6 +63,7 @@ export function decideCategory(evidence: readonly Evidence[], modifiers: Evidenc
 function confidenceOf(top: number, second: number, strength: number): number {
   if (top <= 0) return 0.3;
   const margin = Math.max(0, top - second) / top;
-  const amount = Math.min(1, strength / 6);
-  return Math.round((0.3 + 0.68 * (0.55 * margin + 0.45 * amount)) * 100) / 100;
+  // Thin evidence (one weak word) cannot make a confident call however uncontested it is.
+  const amount = Math.sqrt(Math.min(1, strength / 5));
+  return Math.round((0.25 + 0.73 * margin * amount) * 100) / 100;
 }

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerApprovalsCommand } from './approvals-command.js';
 import { registerAuditCommand } from './audit-command.js';
+import { registerCatalogCommand } from './catalog-command.js';
 import { registerClassifyCommand } from './classify-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerGrantsCommand } from './grants-command.js';
@@ -23,6 +24,7 @@ registerGrantsCommand(program);
 registerAuditCommand(program);
 registerScanCommand(program);
 registerClassifyCommand(program);
+registerCatalogCommand(program);
 registerApprovalsCommand(program);
 registerDemoCommand(program);
 

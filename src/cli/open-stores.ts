@@ -1,7 +1,10 @@
-// Opens the embedded SQLite state of a data directory: counters, audit, grants and approvals in one file.
+// Opens the embedded SQLite state of a data directory: counters, audit, grants, approvals and the
+// tool catalog in one file.
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import { createSqliteApprovalStore } from '../approvals/sqlite-approval-store.js';
 import { createSqliteAuditSink } from '../audit/sqlite-audit-sink.js';
+import type { CatalogStore } from '../catalog/catalog-store.js';
+import { createSqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import { createSqliteGrantStore } from '../grants/sqlite-grant-store.js';
 import type { GrantStore } from '../grants/grant-store.js';
@@ -19,6 +22,7 @@ export interface EmbeddedStores {
   audit: AuditSink;
   grants: GrantStore;
   approvals: ApprovalStore;
+  catalog: CatalogStore;
   /** Closes the database; call after the gateway flushed its audit and released its counters. */
   close(): void;
 }
@@ -31,6 +35,7 @@ export function openEmbeddedStores(dataDir: string, clock: Clock, logger: Logger
     audit: createSqliteAuditSink({ db, logger }),
     grants: createSqliteGrantStore({ db, clock }),
     approvals: createSqliteApprovalStore({ db, clock }),
+    catalog: createSqliteCatalogStore({ db }),
     close: () => db.close(),
   };
 }

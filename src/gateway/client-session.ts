@@ -89,7 +89,7 @@ export class ClientSession {
       const cancelListeners: Array<() => void> = [];
       this.calls.set(request.id, () => cancelListeners.splice(0).forEach((listener) => listener()));
       const onCancel = (listener: () => void): void => void cancelListeners.push(listener);
-      const call = runToolCall(deps, { server: runtime.name, grantId, sessionId: this.id, policy: runtime.policy, forward: (req) => this.forward(req, reply), reply, onCancel }, request)
+      const call = runToolCall(deps, { server: runtime.name, grantId, sessionId: this.id, policy: runtime.catalog?.decider ?? runtime.policy, forward: (req) => this.forward(req, reply), reply, onCancel }, request)
         .then(answer, (error: unknown) => answer(this.internalError(request.id, error)))
         .finally(() => this.calls.delete(request.id));
       if (deps.inflight) {
@@ -221,6 +221,7 @@ export class ClientSession {
   }
 
   private routeNotification(message: JsonRpcNotification): void {
+    if (message.method === 'notifications/tools/list_changed') this.options.runtime.catalog?.toolsChanged();
     if (message.method === 'notifications/progress') {
       const token = message.params?.['progressToken'] as string | number | undefined;
       const entry = token === undefined ? undefined : this.byProgressToken.get(token);
@@ -285,7 +286,10 @@ export class ClientSession {
       return response;
     }
     if (request.method === 'tools/list' && Array.isArray(response.result['tools'])) {
-      const policy = this.options.runtime.policy;
+      const { catalog } = this.options.runtime;
+      // Recorded before filtering: a tool whose definition just changed is held in this very answer.
+      catalog?.observeListing(request.params, response.result);
+      const policy = catalog?.decider ?? this.options.runtime.policy;
       const tools = (response.result['tools'] as Array<{ name?: unknown }>).filter((tool) => typeof tool.name === 'string' && !policy.isHidden(tool.name));
       return { ...response, result: { ...response.result, tools } };
     }

@@ -2,6 +2,9 @@
 // policy watcher, and an orderly stop that loses no audit event.
 import type { ApprovalHook } from '../approvals/approval-hook.js';
 import type { AuditSink } from '../audit/audit-sink.js';
+import { createCatalogService, type CatalogService } from '../catalog/catalog-service.js';
+import type { CatalogStore } from '../catalog/catalog-store.js';
+import { createMemoryCatalogStore } from '../catalog/memory-catalog-store.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { GrantStore } from '../grants/grant-store.js';
 import type { Clock } from '../lib/clock.js';
@@ -10,6 +13,8 @@ import { createPolicyEngine } from '../policy/engine.js';
 import type { CounterStore } from '../state/counter-store.js';
 import { createMcpHttpServer } from '../transport/http/mcp-http-server.js';
 import type { PipelineDeps } from './call-pipeline.js';
+import { createCatalogGate } from './catalog-gate.js';
+import { createCatalogRefresher } from './catalog-refresh.js';
 import { createGatewayHttpHandler } from './http-handler.js';
 import { describeIssues, loadServerPolicy } from './load-server-policy.js';
 import { createPolicyHolder } from './policy-holder.js';
@@ -26,6 +31,8 @@ export interface GatewayOptions {
   clock: Clock;
   logger: Logger;
   onReload?: (event: ReloadEvent) => void;
+  /** Where the tool catalog is kept; absent: in memory (classes and drift holds last one run). */
+  catalog?: CatalogStore;
   /** How long a stop waits for calls in flight before ending them. */
   stopGraceMs?: number;
 }
@@ -34,6 +41,10 @@ export interface RunningGateway {
   readonly url: string;
   readonly port: number;
   readonly runtimes: ReadonlyMap<string, ServerRuntime>;
+  /** Every tool of every server, refreshed at start and when a server says its tools changed. */
+  readonly catalog: CatalogService;
+  /** Lists a server's tools into the catalog now. */
+  refreshCatalog(server: string): Promise<void>;
   reloadPolicy(server: string): Promise<ReloadEvent | undefined>;
   /** Stops accepting, lets calls in flight finish (up to the grace time), ends sessions, flushes audit. */
   stop(): Promise<void>;
@@ -58,6 +69,18 @@ export async function startGateway(options: GatewayOptions, listen = options.con
   }
   if (problems.length > 0) throw new GatewayStartError(problems.join('\n'));
 
+  const catalog = createCatalogService({
+    store: options.catalog ?? createMemoryCatalogStore(),
+    clock: options.clock,
+    logger,
+    audit: options.audit,
+    driftPolicy: (server) => runtimes.get(server)?.policy.policy,
+  });
+  const refresher = createCatalogRefresher(runtimes, catalog, logger);
+  for (const runtime of runtimes.values()) {
+    runtime.catalog = createCatalogGate({ server: runtime.name, policy: runtime.policy, catalog, refresher, logger });
+  }
+
   const inflight = new Set<Promise<unknown>>();
   const deps: PipelineDeps = { counters: options.counters, audit: options.audit, approvals: options.approvals, clock: options.clock, logger, inflight, failMode: config.failMode };
   const handler = createGatewayHttpHandler({ runtimes, grants: options.grants, deps, logger });
@@ -80,17 +103,22 @@ export async function startGateway(options: GatewayOptions, listen = options.con
     throw new GatewayStartError(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`);
   }
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // In the background: a slow or broken server must not hold up the gateway's start.
+  for (const name of runtimes.keys()) void refresher.refresh(name);
   let stopping: Promise<void> | undefined;
 
   return {
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     runtimes,
+    catalog,
+    refreshCatalog: (server) => refresher.refresh(server),
     reloadPolicy: (server) => reloader.reload(server),
     stop: () => {
       stopping ??= (async () => {
         handler.beginStop();
         reloader.close();
+        await refresher.close();
         const closed = http.close();
         const grace = new Promise((resolve) => setTimeout(resolve, options.stopGraceMs ?? 5_000).unref());
         await Promise.race([Promise.allSettled([...inflight]), grace]);

@@ -1,6 +1,6 @@
 // The policy engine: decides one `tools/call` from the compiled policy alone. Pure — no I/O, no
 // clock; counters are reserved later by the gateway from the `LimitRequest`s it returns.
-import type { CallFacts, Decision, Policy } from './types.js';
+import type { CallFacts, Decision, Policy, ToolClass } from './types.js';
 import type { CompiledCondition, Verdict } from './conditions.js';
 import { lookupArg } from './arg-path.js';
 import { resolveLimitRequests } from './limit-requests.js';
@@ -13,6 +13,8 @@ export interface PolicyEngine {
   isHidden(toolName: string): boolean;
 }
 
+const MAX_CLASS_PLANS = 10_000;
+
 export function createPolicyEngine(policy: Policy, serverName: string): PolicyEngine {
   const star = Object.hasOwn(policy.tools, '*') ? policy.tools['*'] : undefined;
   const plans = new Map<string, ToolPlan>();
@@ -23,6 +25,21 @@ export function createPolicyEngine(policy: Policy, serverName: string): PolicyEn
   const unlisted = policy.default === 'allow' ? compileToolPlan(undefined, undefined, star, serverName) : undefined;
   const hidden = new Set(policy.hide);
   const hideUnlisted = hidden.has('*');
+  // Class plans are compiled on first use, per tool: the catalog, not the policy, knows the tools.
+  const classPlans = new Map<string, ToolPlan>();
+  const classPlan = (tool: string, toolClass: ToolClass): ToolPlan | undefined => {
+    const entry = policy.classes?.[toolClass];
+    if (entry === undefined) return undefined;
+    const key = `${toolClass}\u0000${tool}`;
+    let plan = classPlans.get(key);
+    if (plan === undefined) {
+      // Bounded: tool names come from the servers' listings, but a plan is cheap to rebuild.
+      if (classPlans.size >= MAX_CLASS_PLANS) classPlans.clear();
+      plan = compileToolPlan(tool, undefined, star, serverName, { name: toolClass, entry });
+      classPlans.set(key, plan);
+    }
+    return plan;
+  };
 
   const isHidden = (tool: string): boolean => hidden.has(tool) || (hideUnlisted && !plans.has(tool));
 
@@ -31,7 +48,8 @@ export function createPolicyEngine(policy: Policy, serverName: string): PolicyEn
     decide(facts) {
       const tool = facts.tool;
       if (isHidden(tool)) return { kind: 'hidden', rule: 'hide', reason: `tool "${tool}" is hidden by this server's policy` };
-      const plan = plans.get(tool) ?? unlisted;
+      // A tool's own entry wins; else its class's entry (also under `default: deny`); else the default.
+      const plan = plans.get(tool) ?? (facts.toolClass === undefined ? undefined : classPlan(tool, facts.toolClass)) ?? unlisted;
       if (plan === undefined) {
         return { kind: 'deny', rule: 'default', reason: `tool "${tool}" is not allowed by this server's policy` };
       }

@@ -1,6 +1,7 @@
 // Precompiles, per tool, everything the engine checks on a call: the `"*"` entry's steps followed
-// by the tool's own, with conditions compiled and reasons written, so `decide` only walks arrays.
-import type { Decision, ToolEntry } from './types.js';
+// by the tool's own (or its class's), with conditions compiled and reasons written, so `decide`
+// only walks arrays.
+import type { Decision, LimitRule, ToolClass, ToolEntry } from './types.js';
 import { compileCondition, type CompiledCondition } from './conditions.js';
 import { compileLimit, sameBudget, type CompiledLimit } from './limit-requests.js';
 import { keyPath } from './policy-issues.js';
@@ -50,16 +51,25 @@ interface PlanPart {
   path: string;
 }
 
-/** `tool` is undefined for the plan of tools not listed (used under `default: allow`). */
+/** A tool with no entry of its own, judged by its class's entry (`classes.<name>`). */
+export interface ClassPart {
+  name: ToolClass;
+  entry: ToolEntry;
+}
+
+/** `tool` is undefined for the plan of tools not listed (used under `default: allow`). `own` is the
+ *  tool's entry, or else its class's (`byClass`): never both. */
 export function compileToolPlan(
   tool: string | undefined,
   own: ToolEntry | undefined,
   star: ToolEntry | undefined,
   server: string,
+  byClass?: ClassPart,
 ): ToolPlan {
   const parts: PlanPart[] = [];
   if (star) parts.push({ entry: star, path: keyPath('tools', '*') });
   if (own && tool !== undefined) parts.push({ entry: own, path: keyPath('tools', tool) });
+  else if (byClass && tool !== undefined) parts.push({ entry: forTool(byClass.entry, tool), path: keyPath('classes', byClass.name) });
   const denying = parts.find((part) => part.entry.action === 'deny');
   return {
     deny: denying && { rule: `${denying.path}.action`, reason: denying.entry.reason },
@@ -67,7 +77,7 @@ export function compileToolPlan(
     denyIfs: parts.flatMap((part) => conditionGroup(part, 'deny_if', part.entry.denyIf)),
     approvals: parts.flatMap(approvalSteps),
     limits: compileLimits(parts, server),
-    allowRule: tool === undefined ? 'default' : keyPath('tools', tool),
+    allowRule: tool === undefined ? 'default' : own ? keyPath('tools', tool) : byClass ? keyPath('classes', byClass.name) : keyPath('tools', tool),
     amountFree: parts.every((part) => part.entry.limits.every((limit) => limit.incrementFrom === undefined)),
     memo: undefined,
   };
@@ -118,4 +128,11 @@ function compileLimits(parts: readonly PlanPart[], server: string): CompiledLimi
     }
   }
   return limits;
+}
+
+/** A class entry's per-tool `rate_limit` counts on the tool's own counter, `<tool>__rate_limit`. */
+function forTool(entry: ToolEntry, tool: string): ToolEntry {
+  if (!entry.limits.some((limit) => limit.perTool)) return entry;
+  const limits = entry.limits.map((limit): LimitRule => (limit.perTool ? { ...limit, counter: `${tool}__rate_limit` } : limit));
+  return { ...entry, limits };
 }

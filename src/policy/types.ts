@@ -21,6 +21,8 @@ export interface LimitRule {
   integer?: boolean;
   /** Where the rule stands in the file, e.g. `tools.send.limits[0]`. */
   rule: string;
+  /** A class entry's `rate_limit`: each tool of the class counts on its own `<tool>__rate_limit`. */
+  perTool?: boolean;
 }
 
 export type ConditionOp =
@@ -57,12 +59,27 @@ export interface ToolEntry {
   approvalTimeoutMs: number;
 }
 
+/** The effect classes of the catalog (`classes.<class>` entries; `CallFacts.toolClass`). */
+export type ToolClass = 'read' | 'write' | 'execute' | 'destructive' | 'financial';
+
+export const TOOL_CLASSES: readonly ToolClass[] = ['read', 'write', 'execute', 'destructive', 'financial'];
+
+/** What the gateway does with a tool whose definition changed, or that is new: `block` holds it
+ *  (hidden and refused) until an operator accepts it. */
+export type DriftAction = 'allow' | 'block';
+
 export interface Policy {
   version: '1';
   default: 'allow' | 'deny';
   /** Tool names removed from `tools/list`; `"*"` hides every tool not listed under `tools`. */
   hide: readonly string[];
   tools: Readonly<Record<string, ToolEntry>>;
+  /** Entries by class, for tools that have no entry of their own. Absent: none. */
+  classes?: Readonly<Partial<Record<ToolClass, ToolEntry>>>;
+  /** `on_change`; absent: `allow`. */
+  onChange?: DriftAction;
+  /** `on_new`; absent: `allow`. */
+  onNew?: DriftAction;
 }
 
 /** What the engine knows of one `tools/call`. */
@@ -73,6 +90,8 @@ export interface CallFacts {
   grantId: string;
   /** Absent for stateless (2026-07-28) clients: `scope: "session"` then counts per grant. */
   sessionId?: string;
+  /** The tool's class from the gateway's catalog; absent: not classified yet (only `default` applies). */
+  toolClass?: ToolClass;
 }
 
 /** One counter a call must reserve: the engine resolves scope and amount, the store counts. */

@@ -26,7 +26,7 @@ const cases: [string, unknown, string[]][] = [
   ['not an object', [], ['(root): must be an object with "version", "default" and "tools"']],
   ['null document (empty YAML)', null, ['(root): must be an object with "version", "default" and "tools"']],
   ['unknown top-level key, close to a real one', { version: '1', default: 'deny', tool: {} }, ['tool: unknown key; did you mean "tools"?']],
-  ['unknown top-level key, far from any', { version: '1', default: 'deny', zzzzzz: 1 }, ['zzzzzz: unknown key; expected "version", "default", "hide" or "tools"']],
+  ['unknown top-level key, far from any', { version: '1', default: 'deny', zzzzzz: 1 }, ['zzzzzz: unknown key; expected "version", "default", "hide", "tools", "classes", "on_change" or "on_new"']],
   ['version missing', { default: 'deny' }, ['version: required; must be "1"']],
   ['version as a number', { version: 1, default: 'deny' }, ['version: must be the string "1", not the number 1 (write "version": "1")']],
   ['version other', { version: '2', default: 'deny' }, ['version: must be "1" (the only policy format version)']],

@@ -3,6 +3,7 @@
 // of a policy.
 import type { LimitRule, Policy, ToolEntry, WindowSpec } from './types.js';
 import { validateToolEntry } from './validate-tool-entry.js';
+import { validateClasses, validateDriftAction } from './validate-classes.js';
 import {
   checkKeys,
   createIssueCollector,
@@ -23,7 +24,7 @@ export interface PolicyValidation {
   warnings: PolicyIssue[];
 }
 
-const TOP_KEYS = ['version', 'default', 'hide', 'tools'];
+const TOP_KEYS = ['version', 'default', 'hide', 'tools', 'classes', 'on_change', 'on_new'];
 
 export function validatePolicy(raw: unknown): PolicyValidation {
   const issues = createIssueCollector();
@@ -36,12 +37,18 @@ export function validatePolicy(raw: unknown): PolicyValidation {
   const defaultAction = validateDefault(raw['default'], issues);
   const hide = validateHide(raw['hide'], issues);
   const tools = validateTools(raw['tools'], issues);
-  checkSharedCounters(tools, issues);
+  const classes = validateClasses(raw['classes'], issues);
+  const onChange = validateDriftAction(raw['on_change'], 'on_change', issues);
+  const onNew = validateDriftAction(raw['on_new'], 'on_new', issues);
+  checkSharedCounters([...Object.values(tools), ...Object.values(classes)], issues);
   warnAboutHiddenEntries(hide, tools, issues);
   if (issues.errors.length > 0 || defaultAction === undefined) {
     return { errors: issues.errors, warnings: issues.warnings };
   }
   const policy: Policy = { version: '1', default: defaultAction, hide, tools };
+  if (Object.keys(classes).length > 0) policy.classes = classes;
+  if (raw['on_change'] !== undefined) policy.onChange = onChange;
+  if (raw['on_new'] !== undefined) policy.onNew = onNew;
   return { policy, errors: issues.errors, warnings: issues.warnings };
 }
 
@@ -97,10 +104,12 @@ function validateTools(raw: unknown, issues: IssueCollector): Record<string, Too
 }
 
 /** A counter name is one budget wherever it appears, so its window and max must agree. */
-function checkSharedCounters(tools: Record<string, ToolEntry>, issues: IssueCollector): void {
+function checkSharedCounters(entries: readonly ToolEntry[], issues: IssueCollector): void {
   const firstUse = new Map<string, LimitRule>();
-  for (const entry of Object.values(tools)) {
+  for (const entry of entries) {
     for (const limit of entry.limits) {
+      // A class's rate_limit counts per tool: it shares no counter with anything.
+      if (limit.perTool) continue;
       const first = firstUse.get(limit.counter);
       if (first === undefined) {
         firstUse.set(limit.counter, limit);

@@ -1,6 +1,6 @@
 // Development labelled tools, business servers: messaging, email, calendars, payments, commerce,
 // banking, crypto wallets, CRM, support, telephony and identity.
-import { DESTRUCTIVE, IDEMPOTENT, OPEN_WORLD, RO, RW, SAFE_WRITE, t, type LabelledTool } from './labelled-support.js';
+import { IDEMPOTENT, RO, t, type LabelledTool } from './labelled-support.js';
 
 export const BUSINESS_TOOLS: readonly LabelledTool[] = [
   // Slack / Teams / Discord
@@ -29,9 +29,9 @@ export const BUSINESS_TOOLS: readonly LabelledTool[] = [
   t('stripe', 'list_customers', 'List customers', 'limit:integer|email', 'read', { ann: RO }),
   t('stripe', 'create_customer', 'Create a customer', 'name|email', 'write'),
   t('stripe', 'create_payment_intent', 'Create a PaymentIntent to collect a payment', 'amount:integer|currency|customer|payment_method', 'financial'),
-  t('stripe', 'refund_charge', 'Refund a charge', 'charge|amount:integer', 'financial'),
+  t('stripe', 'refund_charge', 'Refund a charge', 'charge|amount:integer', 'financial', { why: 'money goes back to the customer' }),
   t('stripe', 'cancel_subscription', 'Cancel a customer\'s subscription immediately or at period end', 'subscription|at_period_end:boolean', 'financial', { why: 'stops billing and may prorate refunds' }),
-  t('stripe', 'update_price', 'Update a price; set a new unit amount on the product\'s default price', 'price|unit_amount:integer|active:boolean', 'financial'),
+  t('stripe', 'update_price', 'Update a price; set a new unit amount on the product\'s default price', 'price|unit_amount:integer|active:boolean', 'financial', { why: 'changes what customers are charged' }),
   t('stripe', 'send_payment_reminder', 'Send the customer an email reminding them that an invoice is due', 'invoice', 'write', { why: 'sends an email; moves no money' }),
   t('stripe', 'void_invoice', 'Mark a finalized invoice as void', 'invoice', 'financial'),
   t('stripe', 'pay_invoice', 'Pay an invoice now with the customer\'s default payment method', 'invoice', 'financial'),

@@ -1,6 +1,6 @@
 // Development labelled tools, data servers: databases, search, object storage, filesystems,
 // shells, browsers, documents and password managers.
-import { DESTRUCTIVE, IDEMPOTENT, OPEN_WORLD, RO, RW, SAFE_WRITE, t, type LabelledTool } from './labelled-support.js';
+import { IDEMPOTENT, OPEN_WORLD, RO, t, type LabelledTool } from './labelled-support.js';
 
 export const DATA_TOOLS: readonly LabelledTool[] = [
   // Postgres / MySQL / SQLite
@@ -9,7 +9,7 @@ export const DATA_TOOLS: readonly LabelledTool[] = [
   t('postgres', 'run_query', 'Run a SQL query against the database. Only SELECT statements are allowed; anything else is rejected.', 'sql', 'read', { why: 'SELECT-only: reads, whatever the verb' }),
   t('postgres', 'execute_query', 'Execute a read-only SQL query (SELECT only) and return rows as JSON', 'query', 'read', { why: 'SELECT-only' }),
   t('postgres', 'execute_sql', 'Execute any SQL statement, including INSERT, UPDATE and DDL', 'sql', 'execute', { why: 'arbitrary SQL' }),
-  t('postgres', 'drop_table', 'Drop a table', 'table|cascade:boolean', 'destructive'),
+  t('postgres', 'drop_table', 'Drop a table', 'table|cascade:boolean', 'destructive', { why: 'the table and its rows are gone' }),
   t('postgres', 'truncate_table', 'Remove all rows from a table', 'table', 'destructive'),
   t('supabase', 'apply_migration', 'Apply a migration to the database. Use this for DDL operations.', 'name|query', 'execute', { why: 'runs arbitrary DDL supplied by the caller' }),
   t('supabase', 'list_migrations', 'List the migrations applied to the database', 'project_id', 'read'),

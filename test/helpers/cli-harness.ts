@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApprovalsCommand } from '../../src/cli/approvals-command.js';
 import { registerAuditCommand } from '../../src/cli/audit-command.js';
+import { registerCatalogCommand } from '../../src/cli/catalog-command.js';
 import { registerGrantsCommand } from '../../src/cli/grants-command.js';
 
 export interface CliResult {
@@ -21,6 +22,7 @@ export async function runCli(args: readonly string[]): Promise<CliResult> {
   registerGrantsCommand(program);
   registerAuditCommand(program);
   registerApprovalsCommand(program);
+  registerCatalogCommand(program);
 
   // Commands report failure through process.exitCode; keep it from failing the test process itself.
   const saved = process.exitCode;

@@ -9,6 +9,9 @@ import { notConfiguredApprovals, type ApprovalHook } from '../../src/approvals/a
 import { createMemoryAuditSink } from '../../src/audit/memory-audit-sink.js';
 import type { AuditEvent, AuditSink } from '../../src/audit/audit-sink.js';
 import { createSqliteAuditSink } from '../../src/audit/sqlite-audit-sink.js';
+import type { CatalogStore } from '../../src/catalog/catalog-store.js';
+import { createMemoryCatalogStore } from '../../src/catalog/memory-catalog-store.js';
+import { createSqliteCatalogStore } from '../../src/catalog/sqlite-catalog-store.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/gateway.js';
 import type { ReloadEvent } from '../../src/gateway/policy-reloader.js';
@@ -65,14 +68,17 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   let counters: CounterStore;
   let audit: AuditSink;
   let readAudit: () => AuditEvent[];
+  let catalog: CatalogStore;
   if ((options.store ?? 'sqlite') === 'sqlite') {
     db = openDatabase(dataDir);
     counters = createSqliteCounterStore({ db, clock });
+    catalog = createSqliteCatalogStore({ db });
     const sink = createSqliteAuditSink({ db, flushIntervalMs: 10 });
     audit = sink;
     readAudit = () => sink.query({ limit: 1_000_000 }).reverse();
   } else {
     counters = createMemoryCounterStore({ clock });
+    catalog = createMemoryCatalogStore();
     const sink = createMemoryAuditSink();
     audit = sink;
     readAudit = () => sink.query({ limit: 1_000_000 }).reverse();
@@ -89,6 +95,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     clock,
     logger: silentLogger,
     onReload: (event) => reloads.push(event),
+    catalog,
     stopGraceMs: 2_000,
   });
   const clients: Client[] = [];

@@ -52,6 +52,8 @@ before(async () => {
   gateway = await startApprovalGateway({
     servers: { pay: countingServer(POLICY, log) },
     holdMs: 8_000,
+    // Twice as often as the default (1 s): margin for a busy machine under a 2 s client timeout.
+    progressIntervalMs: 500,
     adminToken: ADMIN_TOKEN,
     webhook: { url: hookUrl, secret: WEBHOOK_SECRET },
   });
@@ -163,11 +165,11 @@ test('a client with a 2 s request timeout is kept alive by progress through a lo
   ) as Promise<ToolResult>;
   const approval = await pendingFor('transfer', new Set((await gateway.queue.store.list()).filter((a) => a.status !== 'pending').map((a) => a.id)));
   // Decide only after the hold outlived the client's timeout twice over.
-  await waitFor('four progress notifications', () => progress.length >= 4, 10_000);
+  await waitFor('eight progress notifications', () => progress.length >= 8, 10_000);
   assert.equal((await gateway.admin('POST', `/api/approvals/${approval.id}/approve`)).status, 200);
   assertAllowed(await held, 'transferred=900 to=dave');
   assert.ok(Date.now() - started > 4_000);
-  assert.deepEqual(progress.map((p) => p.progress).slice(0, 4), [1, 2, 3, 4]);
+  assert.deepEqual(progress.map((p) => p.progress).slice(0, 4), [1, 2, 3, 4], 'progress only grows');
   assert.match(progress[0]!.message ?? '', new RegExp(`approval ${approval.id}`));
 });
 
@@ -186,6 +188,11 @@ test('the admin API refuses requests without the admin token, or with a wrong on
   assert.equal((await gateway.admin('GET', '/api/approvals/apr_nope')).status, 404);
   assert.equal((await gateway.admin('GET', '/api/approvals?status=bogus')).status, 400);
   assert.equal((await gateway.admin('POST', `/api/approvals/${planted.id}/deny`, { reason: 7 })).status, 400);
+  const garbled = await fetch(`${gateway.adminUrl}/api/approvals/${planted.id}/deny`, {
+    method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: '{"reason": ',
+  });
+  assert.equal(garbled.status, 400);
+  assert.equal(((await garbled.json()) as { error: string }).error, 'INVALID_REQUEST');
   const denied = await gateway.admin('POST', `/api/approvals/${planted.id}/deny`);
   assert.equal(denied.status, 200);
   assert.equal((denied.body['approval'] as Approval).status, 'denied');
