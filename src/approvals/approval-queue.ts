@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { hashArguments } from '../lib/hash.js';
 import type { Logger } from '../lib/logger.js';
 import type { ApprovalChannel, ApprovalHook, ApprovalOutcome, ApprovalRequest } from './approval-hook.js';
-import type { Approval, ApprovalKey, ApprovalStore, ApprovalVerdict, DecideResult } from './approval-store.js';
+import type { Approval, ApprovalKey, ApprovalStore, ApprovalVerdict, DecideResult, DecisionFeed } from './approval-store.js';
 import { createApprovalWaiter } from './approval-waiter.js';
 import type { ApprovalWebhook } from './approval-webhook.js';
 import { approvalEventBase, decideApproval, describeDecision } from './decide-approval.js';
@@ -21,9 +21,11 @@ export interface ApprovalQueueOptions {
   progressIntervalMs?: number;
   /** How often held approvals are re-read for decisions made by another process (default 200 ms). */
   pollMs?: number;
+  /** Decisions announced by a shared store (Redis pub/sub): held calls wake at once, nothing polls. */
+  decisions?: DecisionFeed;
   webhook?: ApprovalWebhook;
   /** The grant's name, shown to approvers. */
-  grantName?: (grantId: string) => string | undefined;
+  grantName?: (grantId: string) => Promise<string | undefined> | string | undefined;
 }
 
 export interface ApprovalQueue extends ApprovalHook {
@@ -40,12 +42,17 @@ const MAX_ATTEMPTS = 2;
 export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueue {
   const { store, audit, clock, logger } = options;
   const progressIntervalMs = options.progressIntervalMs ?? 1_000;
-  const waiter = createApprovalWaiter({ store, logger, ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) });
+  const waiter = createApprovalWaiter({
+    store,
+    logger,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.decisions ? { decisions: options.decisions } : {}),
+  });
   let closed = false;
 
   async function create(request: ApprovalRequest, key: ApprovalKey): Promise<Approval> {
     const { facts } = request;
-    const grantName = options.grantName?.(facts.grantId);
+    const grantName = await options.grantName?.(facts.grantId);
     const approval = await store.create({
       server: facts.server,
       grantId: facts.grantId,

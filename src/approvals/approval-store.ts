@@ -1,5 +1,5 @@
-// Pending approvals: the record a human decides on, and the store contract (SQLite today; a shared
-// store later). Deciding and consuming are compare-and-set, so racing approvers or calls never both win.
+// Pending approvals: the record a human decides on, and the store contract (SQLite, or Redis shared
+// by replicas). Deciding and consuming are compare-and-set, so racing approvers or calls never both win.
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used';
 
@@ -62,6 +62,9 @@ export type DecideResult =
   /** Someone decided first, or it expired: `approval.status` says which. */
   | { kind: 'already_decided'; approval: Approval };
 
+/** What `list` returns when no limit is given. */
+export const DEFAULT_APPROVAL_LIST_LIMIT = 100;
+
 export interface ApprovalFilter {
   status?: ApprovalStatus;
   limit?: number;
@@ -82,4 +85,15 @@ export interface ApprovalStore {
   release(id: string): Promise<void>;
   /** A call was told this approval was denied or expired: the next call asks anew. */
   markDelivered(id: string): Promise<void>;
+}
+
+/** Tells a process at once that approvals were decided elsewhere (a shared store's pub/sub). */
+export interface DecisionFeed {
+  /** `decided(id)`: that approval left `pending`. `resync()`: notices may have been lost; re-read. */
+  subscribe(listener: DecisionListener): () => void;
+}
+
+export interface DecisionListener {
+  decided(id: string): void;
+  resync(): void;
 }

@@ -1,13 +1,16 @@
-// Wakes held calls when their approval is decided: at once for a decision made in this process,
-// else by polling the store while (and only while) some call is held. One timer serves every held call.
+// Wakes held calls when their approval is decided: at once for a decision made in this process or
+// announced by a shared store's feed (Redis pub/sub); else by polling the store while some call is
+// held (the SQLite default, where the CLI decides from another process). One timer serves every call.
 import type { Logger } from '../lib/logger.js';
-import type { ApprovalStore } from './approval-store.js';
+import type { ApprovalStore, DecisionFeed } from './approval-store.js';
 
 export interface ApprovalWaiterOptions {
   store: ApprovalStore;
   logger: Logger;
   /** How often held approvals are re-read, for decisions made by another process (default 200 ms). */
   pollMs?: number;
+  /** Decisions announced by the store: when given, there is no polling. */
+  decisions?: DecisionFeed;
 }
 
 export interface ApprovalWaiter {
@@ -55,6 +58,15 @@ export function createApprovalWaiter(options: ApprovalWaiterOptions): ApprovalWa
     }
   }
 
+  // With a feed, a notice wakes its calls; after a reconnect every held approval is read once,
+  // since notices published meanwhile were lost.
+  const unsubscribe = options.decisions?.subscribe({
+    decided: (id) => {
+      if (held.has(id)) void check(id);
+    },
+    resync: () => void poll(),
+  });
+
   return {
     wait(id, timeoutMs, onAbort) {
       if (closed || timeoutMs <= 0) return Promise.resolve();
@@ -73,7 +85,9 @@ export function createApprovalWaiter(options: ApprovalWaiterOptions): ApprovalWa
         waiters.add(done);
         held.set(id, waiters);
         onAbort?.(done);
-        timer ??= setInterval(() => void poll(), pollMs);
+        // A decision announced between the caller's read and now would be missed: read once more.
+        if (options.decisions) void check(id);
+        else timer ??= setInterval(() => void poll(), pollMs);
       });
     },
     wake(id) {
@@ -81,6 +95,7 @@ export function createApprovalWaiter(options: ApprovalWaiterOptions): ApprovalWa
     },
     close() {
       closed = true;
+      unsubscribe?.();
       for (const id of [...held.keys()]) release(id);
     },
   };

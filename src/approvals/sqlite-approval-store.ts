@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
 import type { SqliteDatabase } from '../lib/sqlite.js';
-import type { Approval, ApprovalStatus, ApprovalStore, DecideResult } from './approval-store.js';
+import { DEFAULT_APPROVAL_LIST_LIMIT, type Approval, type ApprovalStatus, type ApprovalStore, type DecideResult } from './approval-store.js';
 
 export interface SqliteApprovalStoreOptions {
   db: SqliteDatabase;
@@ -61,8 +61,6 @@ interface ApprovalRow {
   decision_reason: string | null;
   delivered_at: number | null;
 }
-
-export const DEFAULT_APPROVAL_LIST_LIMIT = 100;
 
 export function createSqliteApprovalStore(options: SqliteApprovalStoreOptions): ApprovalStore {
   const { db } = options;

@@ -36,11 +36,18 @@ export function registerCatalogCommand(program: Command): void {
     .option('--json', 'print a JSON array of entries (with definitions, reasons, flags, fingerprints)')
     .action((options: ListOptions, command: Command) => runCommand(command, (io) => withDatabase(options, (db) => listCatalog(db, options, io))));
 
-  withState(catalog.command('accept').description("pin a tool's current definition: a changed or new tool is no longer held").argument('<server>', 'server name').argument('<tool>', 'tool name'))
+  // -c and --data-dir belong to `catalog` and are read from there: written after `accept` too, they
+  // are still its parent's (commander parses a parent's options anywhere on the line).
+  catalog
+    .command('accept')
+    .description("pin a tool's current definition: a changed or new tool is no longer held (takes -c / --data-dir)")
+    .argument('<server>', 'server name')
+    .argument('<tool>', 'tool name')
     .option('--by <name>', 'who accepts (default: your user name); kept in the audit')
-    .action((server: string, tool: string, options: AcceptOptions, command: Command) =>
-      runCommand(command, (io) => withDatabase(options, (db) => acceptTool(db, server, tool, options, io))),
-    );
+    .action((server: string, tool: string, _options: AcceptOptions, command: Command) => {
+      const options = command.optsWithGlobals<AcceptOptions>();
+      return runCommand(command, (io) => withDatabase(options, (db) => acceptTool(db, server, tool, options, io)));
+    });
 }
 
 async function withDatabase<T>(options: StateOptions, use: (db: SqliteDatabase) => Promise<T> | T): Promise<T> {

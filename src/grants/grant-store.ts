@@ -1,5 +1,5 @@
 // Agent credentials: a grant names the servers an agent may reach; its token is shown once and
-// stored only as a hash.
+// stored only as a hash. Backends: SQLite (the default), or Redis shared by replicas.
 
 export interface Grant {
   id: string;
@@ -17,14 +17,22 @@ export interface CreatedGrant {
 }
 
 export interface GrantStore {
-  create(input: { name: string; servers: readonly string[] }): CreatedGrant;
-  list(): Grant[];
+  create(input: { name: string; servers: readonly string[] }): Promise<CreatedGrant>;
+  list(): Promise<Grant[]>;
   /** Revokes by id or name; returns the revoked grant, or undefined when none matched. */
-  revoke(idOrName: string): Grant | undefined;
-  /** The live (unrevoked) grant for a token, checked against the store on every call. */
-  authenticate(token: string): Grant | undefined;
+  revoke(idOrName: string): Promise<Grant | undefined>;
+  /** The live (unrevoked) grant for a token, checked against the store on every call. Rejects when
+   *  the store cannot answer: the caller refuses the request (fail closed). */
+  authenticate(token: string): Promise<Grant | undefined>;
   /** Whether the grant exists and is not revoked (for sessions that outlive a request). */
-  isLive(id: string): boolean;
+  isLive(id: string): Promise<boolean>;
+  /** A shared store tells every replica of a revoke at once; `resync` after it may have missed some. */
+  watchRevocations?(listener: RevocationListener): () => void;
+}
+
+export interface RevocationListener {
+  revoked(grantId: string): void;
+  resync(): void;
 }
 
 export function grantReaches(grant: Grant, server: string): boolean {

@@ -1,22 +1,17 @@
 // Grants in the shared SQLite file. Tokens are kept only as SHA-256 hashes, and every
 // authenticate() reads the table afresh so a revoke from another process takes effect at once.
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { sha256Hex } from '../lib/hash.js';
 import { randomId } from '../lib/ids.js';
 import type { SqliteDatabase } from '../lib/sqlite.js';
+import { checkGrantName, checkGrantServers, couldBeToken, nameTakenError, newGrantToken } from './grant-fields.js';
 import type { CreatedGrant, Grant, GrantStore } from './grant-store.js';
 
 export interface SqliteGrantStoreOptions {
   db: SqliteDatabase;
   clock?: Clock;
 }
-
-/** `tg_` + 32 random bytes in base64url (43 characters). */
-const TOKEN_PATTERN = /^tg_[A-Za-z0-9_-]{43}$/;
-const GRANT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,63}$/;
-const SERVER_NAME = /^(?:\*|[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/;
 
 // The partial unique index makes "one live grant per name" hold even when two CLI processes
 // create the same name at once; a revoked grant's name may be reused.
@@ -71,16 +66,16 @@ export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantS
   });
 
   return {
-    create(input) {
-      const name = checkName(input.name);
-      const servers = checkServers(input.servers);
-      const token = `tg_${randomBytes(32).toString('base64url')}`;
+    async create(input) {
+      const name = checkGrantName(input.name);
+      const servers = checkGrantServers(input.servers);
+      const token = newGrantToken();
       const grant: Grant = { id: randomId('grt'), name, servers, createdAt: clock.now() };
       try {
         insert.run({ id: grant.id, name, tokenHash: sha256Hex(token), servers: JSON.stringify(servers), createdAt: grant.createdAt });
       } catch (error) {
         if (isNameTaken(error)) {
-          throw new Error(`a live grant named "${name}" already exists: revoke it first or choose another name`);
+          throw nameTakenError(name);
         }
         throw error;
       }
@@ -88,22 +83,21 @@ export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantS
       return created;
     },
 
-    list() {
+    async list() {
       return selectAll.all().map(toGrant);
     },
 
-    revoke(idOrName) {
+    async revoke(idOrName) {
       return revokeTx.immediate(idOrName);
     },
 
-    authenticate(token) {
-      // A string that cannot be a token never costs a hash or a query.
-      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined;
+    async authenticate(token) {
+      if (!couldBeToken(token)) return undefined;
       const row = selectLiveByHash.get(sha256Hex(token));
       return row ? toGrant(row) : undefined;
     },
 
-    isLive(id) {
+    async isLive(id) {
       const row = selectById.get(id);
       return row !== undefined && row.revoked_at === null;
     },
@@ -119,28 +113,6 @@ function toGrant(row: GrantRow): Grant {
     createdAt: row.created_at,
     ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
   };
-}
-
-function checkName(name: unknown): string {
-  if (typeof name !== 'string' || !GRANT_NAME.test(name)) {
-    throw new Error(
-      `invalid grant name ${JSON.stringify(name)}: use 1-64 letters, digits, "_", ".", "@", ":" or "-", starting with a letter or digit`,
-    );
-  }
-  // Revoke and audit accept "id or name": a name shaped like an id would make that ambiguous.
-  if (name.startsWith('grt_')) throw new Error(`invalid grant name "${name}": names may not start with "grt_" (reserved for grant ids)`);
-  return name;
-}
-
-function checkServers(servers: readonly unknown[]): string[] {
-  if (!Array.isArray(servers) || servers.length === 0) {
-    throw new Error('a grant must name at least one server (or "*" for every server)');
-  }
-  for (const server of servers) {
-    if (typeof server !== 'string' || !SERVER_NAME.test(server)) throw new Error(`invalid server name ${JSON.stringify(server)}`);
-  }
-  const unique = [...new Set(servers as string[])];
-  return unique.includes('*') ? ['*'] : unique;
 }
 
 function isNameTaken(error: unknown): boolean {

@@ -66,6 +66,8 @@ type Entry =
 
 /** Expired rows are swept at most this often (in clock time), inside a reserve transaction. */
 const SWEEP_INTERVAL_MS = 1_000;
+/** How long committed reservation records may wait before their batch is deleted. */
+const COMMIT_FLUSH_MS = 50;
 
 export function createSqliteCounterStore(options: SqliteCounterStoreOptions): CounterStore {
   const { db } = options;
@@ -216,6 +218,25 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     deleteReservation.run(id);
   });
 
+  /** Committed reservations whose records are not deleted yet (see `commit`). */
+  const committed = new Set<string>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  const deleteCommitted = db.transaction((ids: readonly string[]): void => {
+    for (const id of ids) deleteReservation.run(id);
+  });
+  function flushCommits(): void {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (committed.size === 0) return;
+    const ids = [...committed];
+    try {
+      deleteCommitted.immediate(ids);
+      for (const id of ids) committed.delete(id);
+    } catch {
+      // Busy or closed: the records stay (they expire with their windows); retry on the next commit.
+    }
+  }
+
   return {
     reserve: async (requests) => {
       if (closed) return { kind: 'unavailable', reason: 'the counter store is closed' };
@@ -229,10 +250,13 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
       }
     },
     commit: async (reservation) => {
-      // The counts stand; forgetting the record is what makes a later rollback a no-op.
-      deleteReservation.run(reservation.id);
+      // The counts stand already; only the record goes, and a later rollback must be a no-op. Records
+      // are deleted in batches off the call's path (one write transaction per call is enough).
+      committed.add(reservation.id);
+      flushTimer ??= setTimeout(flushCommits, COMMIT_FLUSH_MS).unref();
     },
     rollback: async (reservation) => {
+      if (committed.has(reservation.id)) return;
       rollbackTx.immediate(reservation.id);
     },
     peek: async ({ key, window }) => {
@@ -241,6 +265,7 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
       return slidingSum.get(key, window.seconds, slidingCutoffMs(now, windowLengthMs(window))) ?? 0;
     },
     close: async () => {
+      flushCommits();
       closed = true;
     },
   };
