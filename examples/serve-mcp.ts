@@ -7,9 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { StreamableHTTPServerTransport, type StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
 export type ServeMode = { kind: 'stdio' } | { kind: 'http'; port: number };
+
+/** HTTP only: resumable answer streams (an event store, and the reconnect delay clients are told). */
+export type HttpServeOptions = Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
 
 // Parses `[--http <port>]` (or `--http=<port>`); anything else is a usage error.
 export function parseServeArgs(argv: readonly string[]): ServeMode {
@@ -27,7 +30,7 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 
-async function serveHttp(createServer: () => Server, port: number, label: string): Promise<void> {
+async function serveHttp(createServer: () => Server, port: number, label: string, extra: HttpServeOptions): Promise<void> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let allowedHosts: string[] = [];
 
@@ -47,6 +50,7 @@ async function serveHttp(createServer: () => Server, port: number, label: string
       onsessionclosed: (id) => void sessions.delete(id),
       enableDnsRebindingProtection: true,
       allowedHosts,
+      ...extra,
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
@@ -74,7 +78,7 @@ async function serveHttp(createServer: () => Server, port: number, label: string
   process.stderr.write(`listening on http://127.0.0.1:${bound}/mcp\n`);
 }
 
-export async function serveMcp(createServer: () => Server, argv: readonly string[], label: string): Promise<void> {
+export async function serveMcp(createServer: () => Server, argv: readonly string[], label: string, http: HttpServeOptions = {}): Promise<void> {
   let mode: ServeMode;
   try {
     mode = parseServeArgs(argv);
@@ -82,6 +86,6 @@ export async function serveMcp(createServer: () => Server, argv: readonly string
     process.stderr.write(`${label}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  if (mode.kind === 'http') return serveHttp(createServer, mode.port, label);
+  if (mode.kind === 'http') return serveHttp(createServer, mode.port, label, http);
   await createServer().connect(new StdioServerTransport());
 }

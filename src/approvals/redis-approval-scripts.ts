@@ -32,13 +32,15 @@ local expires = now + tonumber(ARGV[4])
 local h = hkey(id)
 for i = 7, #ARGV, 2 do redis.call('HSET', h, ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', h, 'id', id, 'openKey', ARGV[6], 'createdAt', fmt(now), 'expiresAt', fmt(expires), 'status', 'pending')
-redis.call('PEXPIREAT', h, fmt(expires + keep))
+-- Relative TTLs: right even when \`now\` is a test clock far from Redis's own.
+local ttl = expires - now + keep
+redis.call('PEXPIRE', h, fmt(ttl))
 redis.call('ZADD', p .. 'apr:all', fmt(now), id)
 redis.call('ZREMRANGEBYSCORE', p .. 'apr:all', '-inf', fmt(now - 2 * keep))
 redis.call('ZREMRANGEBYSCORE', p .. 'apr:pending', '-inf', fmt(now))
 redis.call('ZADD', p .. 'apr:pending', fmt(expires), id)
 redis.call('ZADD', open, fmt(now), id)
-if redis.call('PTTL', open) < expires + keep - now then redis.call('PEXPIREAT', open, fmt(expires + keep)) end
+if redis.call('PTTL', open) < ttl then redis.call('PEXPIRE', open, fmt(ttl)) end
 return fmt(now)
 `;
 

@@ -1,12 +1,13 @@
 // Builds the approval queue a gateway (serve or wrap) runs with, from the config's `approvals:`
-// section: the store, the audit sink, the optional webhook, and grant names for approvers.
+// section: the store (and, when shared, its decision feed), the audit sink, the optional webhook,
+// and grant names for approvers.
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { ApprovalsConfig } from '../config/gateway-config.js';
 import type { GrantStore } from '../grants/grant-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createApprovalQueue, type ApprovalQueue } from '../approvals/approval-queue.js';
-import type { ApprovalStore } from '../approvals/approval-store.js';
+import type { ApprovalStore, DecisionFeed } from '../approvals/approval-store.js';
 import { createApprovalWebhook, type ApprovalWebhook } from '../approvals/approval-webhook.js';
 
 export interface ApprovalSetup {
@@ -18,7 +19,7 @@ export interface ApprovalSetup {
 
 export function setUpApprovals(
   config: ApprovalsConfig,
-  deps: { store: ApprovalStore; audit: AuditSink; grants?: GrantStore; clock: Clock; logger: Logger },
+  deps: { store: ApprovalStore; audit: AuditSink; grants?: GrantStore; decisions?: DecisionFeed; clock: Clock; logger: Logger },
 ): ApprovalSetup {
   const { logger } = deps;
   let webhook: ApprovalWebhook | undefined;
@@ -34,7 +35,8 @@ export function setUpApprovals(
     logger,
     holdMs: config.holdSeconds * 1000,
     ...(webhook ? { webhook } : {}),
-    ...(grants ? { grantName: (id: string) => grants.list().find((grant) => grant.id === id)?.name } : {}),
+    ...(deps.decisions ? { decisions: deps.decisions } : {}),
+    ...(grants ? { grantName: async (id: string) => (await grants.list()).find((grant) => grant.id === id)?.name } : {}),
   });
   return {
     queue,

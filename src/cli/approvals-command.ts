@@ -1,5 +1,6 @@
 // `toolgate approvals list|show|approve|deny`: see what agents are waiting for and decide, from
-// another process than the gateway (they share the SQLite file; a held call notices within ~200 ms).
+// another process than the gateway (they share the SQLite file, where a held call notices within
+// ~200 ms; or the Redis state, where it is told at once).
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -9,6 +10,7 @@ import { createSqliteApprovalStore } from '../approvals/sqlite-approval-store.js
 import { createSqliteAuditSink } from '../audit/sqlite-audit-sink.js';
 import { systemClock } from '../lib/clock.js';
 import { openDatabase } from '../lib/sqlite.js';
+import { withSharedStores } from './open-stores.js';
 import { DEFAULT_CONFIG_FILE, formatTable, isoTime, printable, runCommand, withConfigDatabase, type CommandIo } from './command-support.js';
 import type { SqliteDatabase } from '../lib/sqlite.js';
 
@@ -57,9 +59,15 @@ export function registerApprovalsCommand(program: Command): void {
   }
 }
 
-/** The data directory's database: `--data-dir` when given, else the config's `dataDir`. */
+/** The approvals: `--data-dir`'s database when given; else the config's shared state (`state:`, Redis:
+ *  a decision wakes the held call on whichever replica holds it), else its `dataDir`. The audit
+ *  event of a decision goes to the data directory's database. */
 async function withStore<T>(options: StateOptions, use: (store: ApprovalStore, db: SqliteDatabase) => Promise<T>): Promise<T> {
-  if (options.dataDir === undefined) return withConfigDatabase(options.config, (_config, db) => use(createSqliteApprovalStore({ db }), db));
+  if (options.dataDir === undefined) {
+    return withConfigDatabase(options.config, (config, db) =>
+      config.state ? withSharedStores(config.state, (shared) => use(shared.approvals, db)) : use(createSqliteApprovalStore({ db }), db),
+    );
+  }
   const db = openDatabase(resolve(options.dataDir));
   try {
     return await use(createSqliteApprovalStore({ db }), db);

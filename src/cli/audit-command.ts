@@ -3,9 +3,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { AuditDecision, AuditEvent, AuditFilter } from '../audit/audit-sink.js';
 import { createSqliteAuditSink } from '../audit/sqlite-audit-sink.js';
+import type { Grant } from '../grants/grant-store.js';
 import { createSqliteGrantStore } from '../grants/sqlite-grant-store.js';
 import { parseDuration } from '../lib/durations.js';
 import type { SqliteDatabase } from '../lib/sqlite.js';
+import { withSharedStores } from './open-stores.js';
 import { DEFAULT_CONFIG_FILE, formatTable, isoTime, printable, runCommand, withConfigDatabase, type CommandIo } from './command-support.js';
 
 const DECISIONS: readonly AuditDecision[] = ['allow', 'deny', 'rate_limited', 'approval'];
@@ -38,7 +40,12 @@ export function registerAuditCommand(program: Command): void {
 }
 
 async function showAudit(options: AuditOptions, io: CommandIo): Promise<void> {
-  const events = await withConfigDatabase(options.config, (_config, db) => queryEvents(db, options));
+  const events = await withConfigDatabase(options.config, async (config, db) => {
+    // Grant names are resolved where the grants live: the shared state (`state:`) or the data directory.
+    if (options.grant === undefined) return queryEvents(db, options, []);
+    const grants = config.state ? await withSharedStores(config.state, async (shared) => shared.grants.list()) : createSqliteGrantStore({ db }).list();
+    return queryEvents(db, options, grants);
+  });
   if (options.json) {
     io.out(`${JSON.stringify(events, null, 2)}\n`);
     return;
@@ -51,7 +58,7 @@ async function showAudit(options: AuditOptions, io: CommandIo): Promise<void> {
   io.out(formatTable([header, ...events.map(eventRow)]));
 }
 
-function queryEvents(db: SqliteDatabase, options: AuditOptions): AuditEvent[] {
+function queryEvents(db: SqliteDatabase, options: AuditOptions, grants: readonly Grant[]): AuditEvent[] {
   const filter: AuditFilter = {
     ...(options.server !== undefined ? { server: options.server } : {}),
     ...(options.tool !== undefined ? { tool: options.tool } : {}),
@@ -62,13 +69,12 @@ function queryEvents(db: SqliteDatabase, options: AuditOptions): AuditEvent[] {
   const reader = createSqliteAuditSink({ db });
   if (options.grant === undefined) return reader.query(filter);
   // A name may have been reused after a revoke: show the events of every grant that bore it.
-  const grantIds = resolveGrantIds(db, options.grant);
+  const grantIds = resolveGrantIds(grants, options.grant);
   const events = grantIds.flatMap((grantId) => reader.query({ ...filter, grantId }));
   return events.sort((a, b) => b.time - a.time).slice(0, options.limit);
 }
 
-function resolveGrantIds(db: SqliteDatabase, idOrName: string): string[] {
-  const grants = createSqliteGrantStore({ db }).list();
+function resolveGrantIds(grants: readonly Grant[], idOrName: string): string[] {
   if (grants.some((grant) => grant.id === idOrName)) return [idOrName];
   const named = grants.filter((grant) => grant.name === idOrName).map((grant) => grant.id);
   // Unknown to the store (e.g. a grant id recorded by a gateway with `auth: none`): match it as is.

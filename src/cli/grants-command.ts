@@ -1,9 +1,13 @@
-// `toolgate grants create|list|revoke`: manage agent credentials in the config's data directory.
-// The token is printed once at creation; nothing can show it again.
+// `toolgate grants create|list|revoke`: manage agent credentials in the config's data directory, or
+// in the shared Redis state (`state:`). The token is printed once at creation; nothing can show it again.
 import { Command } from 'commander';
-import type { Grant } from '../grants/grant-store.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Grant, GrantStore } from '../grants/grant-store.js';
 import { createSqliteGrantStore } from '../grants/sqlite-grant-store.js';
-import { DEFAULT_CONFIG_FILE, formatTable, isoTime, printable, runCommand, withConfigDatabase, type CommandIo } from './command-support.js';
+import { openDatabase } from '../lib/sqlite.js';
+import { DEFAULT_CONFIG_FILE, formatTable, isoTime, printable, runCommand, type CommandIo } from './command-support.js';
+import { withSharedStores } from './open-stores.js';
 
 interface ConfigOptions {
   config: string;
@@ -54,14 +58,14 @@ async function createGrant(options: CreateOptions, io: CommandIo): Promise<void>
     .map((server) => server.trim())
     .filter((server) => server !== '');
   if (servers.length === 0) throw new Error('--servers needs at least one server name, or "*" for every server');
-  await withConfigDatabase(options.config, (config, db) => {
+  await withGrantStore(options.config, async (store, config) => {
     const configured = Object.keys(config.servers);
     const unknown = servers.filter((server) => server !== '*' && !configured.includes(server));
     if (unknown.length > 0) {
       const names = unknown.map((server) => `"${printable(server)}"`).join(', ');
       throw new Error(`unknown server${unknown.length > 1 ? 's' : ''} ${names}: the config defines ${configured.join(', ')}`);
     }
-    const { grant, token } = createSqliteGrantStore({ db }).create({ name: options.name, servers });
+    const { grant, token } = await store.create({ name: options.name, servers });
     if (options.json) {
       io.out(`${JSON.stringify({ id: grant.id, name: grant.name, token, servers: grant.servers })}\n`);
       return;
@@ -73,7 +77,7 @@ async function createGrant(options: CreateOptions, io: CommandIo): Promise<void>
 }
 
 async function listGrants(options: ListOptions, io: CommandIo): Promise<void> {
-  const grants = await withConfigDatabase(options.config, (_config, db) => createSqliteGrantStore({ db }).list());
+  const grants = await withGrantStore(options.config, async (store) => store.list());
   if (options.json) {
     io.out(`${JSON.stringify(grants, null, 2)}\n`);
     return;
@@ -94,7 +98,7 @@ async function listGrants(options: ListOptions, io: CommandIo): Promise<void> {
 
 async function revokeGrant(idOrName: string, options: ConfigOptions, io: CommandIo): Promise<void> {
   const before = Date.now();
-  const grant = await withConfigDatabase(options.config, (_config, db) => createSqliteGrantStore({ db }).revoke(idOrName));
+  const grant = await withGrantStore(options.config, async (store) => store.revoke(idOrName));
   if (!grant) throw new Error(`no grant with id or name "${printable(idOrName)}" (see: toolgate grants list)`);
   // Revoking twice is harmless; say so rather than pretend this call revoked it.
   if (grant.revokedAt !== undefined && grant.revokedAt < before) {
@@ -102,6 +106,18 @@ async function revokeGrant(idOrName: string, options: ConfigOptions, io: Command
     return;
   }
   io.out(`Revoked grant ${grant.id} "${printable(grant.name)}". Its token no longer works.\n`);
+}
+
+/** The config's grants: in Redis when it has `state:` (shared by every replica), else its data directory. */
+async function withGrantStore<T>(configFile: string, use: (store: GrantStore, config: GatewayConfig) => Promise<T>): Promise<T> {
+  const config = await loadConfig(configFile);
+  if (config.state) return withSharedStores(config.state, (shared) => use(shared.grants, config));
+  const db = openDatabase(config.dataDir);
+  try {
+    return await use(createSqliteGrantStore({ db }), config);
+  } finally {
+    db.close();
+  }
 }
 
 function describeServers(grant: Grant): string {

@@ -1,14 +1,14 @@
 // `toolgate serve -c toolgate.yaml [--listen host:port]`: run the gateway until SIGTERM or SIGINT.
 import type { Command } from 'commander';
 import { startAdminServer, type RunningAdminServer } from '../admin/admin-server.js';
-import { isLoopbackHost, parseListen, type GatewayConfig, type ListenAddress } from '../config/gateway-config.js';
+import { isLoopbackHost, parseListen, type GatewayConfig, type ListenAddress, type StateConfig } from '../config/gateway-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { startGateway, type RunningGateway } from '../gateway/gateway.js';
-import { clockWithTestOffset, systemClock } from '../lib/clock.js';
+import { clockWithTestOffset, systemClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { setUpApprovals } from './approval-setup.js';
 import { DEFAULT_CONFIG_FILE, runCommand, type CommandIo } from './command-support.js';
-import { openCounterStore, openEmbeddedStores } from './open-stores.js';
+import { openCounterStore, openEmbeddedStores, openSharedStores, type SharedStores } from './open-stores.js';
 
 interface ServeOptions {
   config: string;
@@ -73,8 +73,18 @@ export async function startServing(config: GatewayConfig, listen: ListenAddress,
   const clock = clockWithTestOffset(systemClock, process.env);
   const stores = openEmbeddedStores(config.dataDir, clock, logger);
   const counters = await openCounterStore(config, stores, clock, logger);
-  const grants = config.auth === 'grants' ? stores.grants : undefined;
-  const approvals = setUpApprovals(config.approvals, { store: stores.approvals, audit: stores.audit, ...(grants ? { grants } : {}), clock, logger });
+  // With `state:`, approvals and grants are shared by every replica through Redis.
+  const shared = config.state ? await openShared(config.state, clock, logger) : undefined;
+  const grantStore = shared?.grants ?? stores.grants;
+  const grants = config.auth === 'grants' ? grantStore : undefined;
+  const approvals = setUpApprovals(config.approvals, {
+    store: shared?.approvals ?? stores.approvals,
+    audit: stores.audit,
+    ...(grants ? { grants } : {}),
+    ...(shared?.decisions ? { decisions: shared.decisions } : {}),
+    clock,
+    logger,
+  });
   let gateway: RunningGateway | undefined;
   try {
     gateway = await startGateway(
@@ -101,6 +111,7 @@ export async function startServing(config: GatewayConfig, listen: ListenAddress,
         await approvals.close();
         await admin?.close();
         await running.stop();
+        await shared?.close();
         stores.close();
       },
     };
@@ -108,7 +119,14 @@ export async function startServing(config: GatewayConfig, listen: ListenAddress,
     await approvals.close();
     await gateway?.stop();
     if (!gateway) await counters.close();
+    await shared?.close();
     stores.close();
     throw error;
   }
+}
+
+async function openShared(state: StateConfig, clock: Clock, logger: Logger): Promise<SharedStores> {
+  const { stores, ready } = await openSharedStores(state, { clock, logger, subscribe: true });
+  if (!ready) logger.error({ keyPrefix: state.keyPrefix }, 'redis shared state is not reachable yet; grant checks and approvals are refused until it is');
+  return stores;
 }

@@ -35,7 +35,7 @@ export interface ServerConfig {
   requestTimeoutMs: number;
 }
 
-/** Counters shared by several replicas (grants, approvals and audit stay in `dataDir` for now). */
+/** State shared by several replicas: counters, approvals and grants (audit and catalog stay in `dataDir`). */
 export interface StateConfig {
   kind: 'redis';
   url: string;

@@ -27,7 +27,8 @@ const MAX_PAGES = 1000;
 /** A stdio child starting up may take a while to answer initialize. */
 const STARTUP_ALLOWANCE_MS = 30_000;
 
-export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRuntime>, catalog: CatalogService, logger: Logger): CatalogRefresher {
+/** `enabled` false: every refresh is a no-op (the catalog is kept from the sessions' listings only). */
+export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRuntime>, catalog: CatalogService, logger: Logger, enabled = true): CatalogRefresher {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -50,7 +51,7 @@ export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRunti
 
   function refresh(server: string): Promise<void> {
     const runtime = runtimes.get(server);
-    if (!runtime || closed) return Promise.resolve();
+    if (!runtime || closed || !enabled) return Promise.resolve();
     const current = running.get(server);
     if (current) {
       // A change announced while a listing is under way may have missed it: list once more after.
@@ -70,7 +71,7 @@ export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRunti
   return {
     refresh,
     schedule(server, trigger = 'list_changed') {
-      if (closed || !runtimes.has(server)) return;
+      if (closed || !enabled || !runtimes.has(server)) return;
       if (trigger !== 'list_changed') {
         const last = lastUnknown.get(server) ?? 0;
         if (Date.now() - last < UNKNOWN_TOOL_GAP_MS) return;

@@ -2,7 +2,7 @@
 // policy watcher, and an orderly stop that loses no audit event.
 import type { ApprovalHook } from '../approvals/approval-hook.js';
 import type { AuditSink } from '../audit/audit-sink.js';
-import { createCatalogService, type CatalogService } from '../catalog/catalog-service.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { createMemoryCatalogStore } from '../catalog/memory-catalog-store.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
@@ -13,8 +13,7 @@ import { createPolicyEngine } from '../policy/engine.js';
 import type { CounterStore } from '../state/counter-store.js';
 import { createMcpHttpServer } from '../transport/http/mcp-http-server.js';
 import type { PipelineDeps } from './call-pipeline.js';
-import { createCatalogGate } from './catalog-gate.js';
-import { createCatalogRefresher } from './catalog-refresh.js';
+import { attachCatalog } from './attach-catalog.js';
 import { createGatewayHttpHandler } from './http-handler.js';
 import { describeIssues, loadServerPolicy } from './load-server-policy.js';
 import { createPolicyHolder } from './policy-holder.js';
@@ -69,17 +68,7 @@ export async function startGateway(options: GatewayOptions, listen = options.con
   }
   if (problems.length > 0) throw new GatewayStartError(problems.join('\n'));
 
-  const catalog = createCatalogService({
-    store: options.catalog ?? createMemoryCatalogStore(),
-    clock: options.clock,
-    logger,
-    audit: options.audit,
-    driftPolicy: (server) => runtimes.get(server)?.policy.policy,
-  });
-  const refresher = createCatalogRefresher(runtimes, catalog, logger);
-  for (const runtime of runtimes.values()) {
-    runtime.catalog = createCatalogGate({ server: runtime.name, policy: runtime.policy, catalog, refresher, logger });
-  }
+  const { catalog, refresher } = attachCatalog(runtimes, { store: options.catalog ?? createMemoryCatalogStore(), audit: options.audit, clock: options.clock, logger });
 
   const inflight = new Set<Promise<unknown>>();
   const deps: PipelineDeps = { counters: options.counters, audit: options.audit, approvals: options.approvals, clock: options.clock, logger, inflight, failMode: config.failMode };

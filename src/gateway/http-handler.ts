@@ -45,30 +45,62 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
   const idleMs = options.idleSessionMs ?? 15 * 60_000;
   // Requests are checked against the grant store one by one; a session that only holds a stream
   // open is checked here, so a revoked grant loses its stream (and its upstream) within seconds.
-  const sweep = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const session of sessions.values()) {
-      if (session.lastActivity < cutoff && !streamOpen.has(session)) void session.close('idle timeout');
-      else if (!grantStillLive(session)) void session.close('grant revoked');
-    }
-  }, Math.min(SWEEP_MS, idleMs));
+  // A shared store also announces revokes, which end the grant's sessions at once.
+  const sweep = setInterval(() => void sweepSessions(), Math.min(SWEEP_MS, idleMs));
   sweep.unref();
+  let sweeping = false;
+  const stopWatching = options.grants?.watchRevocations?.({
+    revoked: (grantId) => {
+      for (const session of [...sessions.values()]) if (session.grantId === grantId) void session.close('grant revoked');
+    },
+    // Announcements made while this replica was not listening are lost: check every session now.
+    resync: () => void sweepSessions(),
+  });
 
-  /** A grant that cannot be checked (the store is busy or broken) counts as revoked: fail closed. */
-  function grantStillLive(session: ClientSession): boolean {
-    if (!options.grants || session.grantId === ANONYMOUS.id) return true;
+  async function sweepSessions(): Promise<void> {
+    if (sweeping) return;
+    sweeping = true;
     try {
-      return options.grants.isLive(session.grantId);
-    } catch (error) {
-      options.logger.error({ err: error, session: session.id }, 'cannot check a session\'s grant; ending the session');
-      return false;
+      const cutoff = Date.now() - idleMs;
+      const checks = new Map<string, Promise<boolean>>();
+      for (const session of [...sessions.values()]) {
+        if (session.lastActivity < cutoff && !streamOpen.has(session)) void session.close('idle timeout');
+        else if (!(await grantStillLive(session, checks))) void session.close('grant revoked');
+      }
+    } finally {
+      sweeping = false;
     }
   }
 
-  function admit(input: HttpAdmissionInput): HttpAdmission<HttpContext> {
+  /** A grant that cannot be checked (the store is busy, broken or unreachable) counts as revoked: fail closed. */
+  async function grantStillLive(session: ClientSession, checks: Map<string, Promise<boolean>>): Promise<boolean> {
+    const grants = options.grants;
+    if (!grants || session.grantId === ANONYMOUS.id) return true;
+    let check = checks.get(session.grantId);
+    if (!check) {
+      const grantId = session.grantId;
+      check = Promise.resolve()
+        .then(() => grants.isLive(grantId))
+        .catch((error: unknown) => {
+          options.logger.error({ err: error, grant: grantId }, 'cannot check a grant; ending its sessions');
+          return false;
+        });
+      checks.set(grantId, check);
+    }
+    return check;
+  }
+
+  async function admit(input: HttpAdmissionInput): Promise<HttpAdmission<HttpContext>> {
     const runtime = options.runtimes.get(input.server);
     if (!runtime) return { kind: 'rejected', status: 404, message: `unknown server "${input.server}"` };
-    const grant = authenticate(input.authorization);
+    let grant: Grant | undefined;
+    try {
+      grant = await authenticate(input.authorization);
+    } catch (error) {
+      // Fail closed: a token that cannot be checked is refused, never trusted.
+      options.logger.error({ err: error, server: input.server }, 'cannot check a grant token; refusing the request');
+      return { kind: 'rejected', status: 503, message: 'the grant store is unavailable, so the grant token cannot be checked; the request was refused (try again shortly)', headers: { 'retry-after': '1' } };
+    }
     if (!grant) {
       return { kind: 'rejected', status: 401, message: 'a valid grant token is required: Authorization: Bearer <token>', headers: { 'www-authenticate': 'Bearer realm="toolgate"' } };
     }
@@ -85,7 +117,7 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     return { kind: 'admitted', context: { runtime, grant, session } };
   }
 
-  function authenticate(authorization: string | undefined): Grant | undefined {
+  async function authenticate(authorization: string | undefined): Promise<Grant | undefined> {
     if (!options.grants) return ANONYMOUS;
     const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     return match ? options.grants.authenticate(match[1]!) : undefined;
@@ -137,6 +169,7 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     },
     closeAll: async (reason) => {
       clearInterval(sweep);
+      stopWatching?.();
       await Promise.all([...sessions.values()].map((session) => session.close(reason)));
     },
   };

@@ -68,9 +68,10 @@ export function watchPolicies(
   };
 }
 
-/** What decides which tools `tools/list` shows: the hide list and, under `hide: ["*"]`, the tools
- *  listed under `tools` (listing one shows it). Equal keys: no client needs to re-list. */
+/** What decides which tools `tools/list` shows: the hide list, under `hide: ["*"]` the tools
+ *  listed under `tools` (listing one shows it), and whether drift holds tools (`on_change`,
+ *  `on_new`). Equal keys: no client needs to re-list. */
 function visibilityKey(policy: Policy): string {
   const listed = policy.hide.includes('*') ? Object.keys(policy.tools).filter((tool) => tool !== '*').sort() : [];
-  return JSON.stringify([[...policy.hide].sort(), listed]);
+  return JSON.stringify([[...policy.hide].sort(), listed, policy.onChange ?? 'allow', policy.onNew ?? 'allow']);
 }

@@ -16,16 +16,19 @@ export interface CreatedGrant {
   token: string;
 }
 
+/** The embedded SQLite store answers at once; a shared store (Redis) answers later. Callers await. */
+export type Awaitable<T> = T | Promise<T>;
+
 export interface GrantStore {
-  create(input: { name: string; servers: readonly string[] }): Promise<CreatedGrant>;
-  list(): Promise<Grant[]>;
+  create(input: { name: string; servers: readonly string[] }): Awaitable<CreatedGrant>;
+  list(): Awaitable<Grant[]>;
   /** Revokes by id or name; returns the revoked grant, or undefined when none matched. */
-  revoke(idOrName: string): Promise<Grant | undefined>;
-  /** The live (unrevoked) grant for a token, checked against the store on every call. Rejects when
-   *  the store cannot answer: the caller refuses the request (fail closed). */
-  authenticate(token: string): Promise<Grant | undefined>;
+  revoke(idOrName: string): Awaitable<Grant | undefined>;
+  /** The live (unrevoked) grant for a token, checked against the store on every call. Throws (or
+   *  rejects) when the store cannot answer: the caller refuses the request (fail closed). */
+  authenticate(token: string): Awaitable<Grant | undefined>;
   /** Whether the grant exists and is not revoked (for sessions that outlive a request). */
-  isLive(id: string): Promise<boolean>;
+  isLive(id: string): Awaitable<boolean>;
   /** A shared store tells every replica of a revoke at once; `resync` after it may have missed some. */
   watchRevocations?(listener: RevocationListener): () => void;
 }

@@ -37,7 +37,16 @@ interface GrantRow {
 
 const COLUMNS = 'id, name, servers, created_at, revoked_at';
 
-export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantStore {
+/** Synchronous, as SQLite is: in-process callers (tests, the demo) need not await. */
+export interface SqliteGrantStore extends GrantStore {
+  create(input: { name: string; servers: readonly string[] }): CreatedGrant;
+  list(): Grant[];
+  revoke(idOrName: string): Grant | undefined;
+  authenticate(token: string): Grant | undefined;
+  isLive(id: string): boolean;
+}
+
+export function createSqliteGrantStore(options: SqliteGrantStoreOptions): SqliteGrantStore {
   const { db } = options;
   const clock = options.clock ?? systemClock;
   db.exec(SCHEMA);
@@ -66,7 +75,7 @@ export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantS
   });
 
   return {
-    async create(input) {
+    create(input) {
       const name = checkGrantName(input.name);
       const servers = checkGrantServers(input.servers);
       const token = newGrantToken();
@@ -83,21 +92,21 @@ export function createSqliteGrantStore(options: SqliteGrantStoreOptions): GrantS
       return created;
     },
 
-    async list() {
+    list() {
       return selectAll.all().map(toGrant);
     },
 
-    async revoke(idOrName) {
+    revoke(idOrName) {
       return revokeTx.immediate(idOrName);
     },
 
-    async authenticate(token) {
+    authenticate(token) {
       if (!couldBeToken(token)) return undefined;
       const row = selectLiveByHash.get(sha256Hex(token));
       return row ? toGrant(row) : undefined;
     },
 
-    async isLive(id) {
+    isLive(id) {
       const row = selectById.get(id);
       return row !== undefined && row.revoked_at === null;
     },

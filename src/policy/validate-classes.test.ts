@@ -78,3 +78,9 @@ describe('validate: classes', () => {
     assert.deepEqual(errorsOf({ ...base, classes: { write: { rate_limit: '30/minute' }, execute: { rate_limit: '10/minute' } } }), []);
   });
 });
+
+test('validate: classes under hide ["*"] warn that they cannot apply', () => {
+  const result = validatePolicy({ ...base, hide: ['*'], classes: { read: {} } });
+  assert.deepEqual(result.errors, []);
+  assert.ok(result.warnings.some((issue) => issue.path === 'classes' && /has no effect: hide: \["\*"\]/.test(issue.message)));
+});

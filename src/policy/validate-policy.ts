@@ -42,6 +42,9 @@ export function validatePolicy(raw: unknown): PolicyValidation {
   const onNew = validateDriftAction(raw['on_new'], 'on_new', issues);
   checkSharedCounters([...Object.values(tools), ...Object.values(classes)], issues);
   warnAboutHiddenEntries(hide, tools, issues);
+  if (hide.includes('*') && Object.keys(classes).length > 0) {
+    issues.warn('classes', 'has no effect: hide: ["*"] hides every tool not listed under "tools", which is every tool a class entry would judge');
+  }
   if (issues.errors.length > 0 || defaultAction === undefined) {
     return { errors: issues.errors, warnings: issues.warnings };
   }

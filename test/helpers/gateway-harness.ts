@@ -15,8 +15,7 @@ import { createSqliteCatalogStore } from '../../src/catalog/sqlite-catalog-store
 import { parseConfig } from '../../src/config/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/gateway.js';
 import type { ReloadEvent } from '../../src/gateway/policy-reloader.js';
-import type { GrantStore } from '../../src/grants/grant-store.js';
-import { createSqliteGrantStore } from '../../src/grants/sqlite-grant-store.js';
+import { createSqliteGrantStore, type SqliteGrantStore } from '../../src/grants/sqlite-grant-store.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { openDatabase, type SqliteDatabase } from '../../src/lib/sqlite.js';
@@ -40,14 +39,14 @@ export interface ApprovalDeps {
   db: SqliteDatabase;
   audit: AuditSink;
   clock: Clock;
-  grants: GrantStore | undefined;
+  grants: SqliteGrantStore | undefined;
 }
 
 export interface TestGateway {
   readonly gateway: RunningGateway;
   readonly url: string;
   readonly dataDir: string;
-  readonly grants: GrantStore | undefined;
+  readonly grants: SqliteGrantStore | undefined;
   readonly counters: CounterStore;
   readonly reloads: ReloadEvent[];
   /** Every audit event written so far (flushed first). */

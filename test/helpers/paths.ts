@@ -30,6 +30,9 @@ export function packageBin(packageName: string, binName?: string): string {
 export const DIST = join(REPO_ROOT, 'dist');
 export const MLFLOW_SERVER = join(DIST, 'examples', 'mlflow-server.js');
 export const COUNTING_SERVER = join(DIST, 'test', 'fixtures', 'counting-server.js');
+export const CONFORMANCE_SERVER = join(DIST, 'test', 'fixtures', 'conformance-server.js');
+// The nested package holding the official conformance suite and the Node 22 it runs on.
+export const CONFORMANCE_RUNNER = join(REPO_ROOT, 'test', 'conformance', 'runner');
 export const TOOLGATE_CLI = join(DIST, 'src', 'cli', 'main.js');
 export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 export const EXAMPLE_CONFIG = join(EXAMPLES_DIR, 'toolgate.yaml');

@@ -14,6 +14,8 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** Everything the process logged so far (JSON lines). */
   stderr(): string;
+  /** What it printed: where it listens (and its admin API, when configured). */
+  stdout(): string;
   connect(server: string, token?: string): Promise<Client>;
   /** Closes its clients, then SIGTERM (SIGKILL after 5 s). */
   stop(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startServeProcess(dir: string, name: string, config: Recor
     url,
     child,
     stderr: () => stderr,
+    stdout: () => stdout,
     connect: async (server, token) => {
       const client = new Client({ name: `${name}-client`, version: '1.0.0' });
       await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp/${server}`), { requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {} }));

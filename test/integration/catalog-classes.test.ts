@@ -6,9 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { startApprovalGateway } from '../helpers/approval-gateway.js';
+import { runCli } from '../helpers/cli-harness.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { createMutableTools, type MutableTools, type ToolSpec } from '../helpers/mutable-tools.js';
-import { assertAllowed, assertDenied, assertRateLimited, call, waitFor } from '../helpers/tool-calls.js';
+import { assertAllowed, assertDenied, assertRateLimited, call, metaOf, textOf, waitFor } from '../helpers/tool-calls.js';
 
 const READ: ToolSpec = { name: 'list_notes', description: 'List the titles of all notes.', annotations: { readOnlyHint: true } };
 const WRITE: ToolSpec = {
@@ -84,5 +86,35 @@ describe('catalog: class policies', () => {
     assert.ok(listed.tools.some((tool) => tool.name === 'delete_all_notes'));
     const audit = await gw.auditEvents();
     assert.ok(audit.some((event) => event.tool === 'delete_all_notes' && event.rule === 'catalog.new' && event.decision === 'allow'));
+  });
+});
+
+describe('catalog: a class entry that asks for approval', () => {
+  test('a destructive tool added at runtime waits for a human by class; approved, the retry runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'toolgate-classes-'));
+    const tools = createMutableTools(dir, [READ]);
+    const gw = await startApprovalGateway({
+      servers: { notes: tools.server({ version: '1', default: 'deny', classes: { read: {}, destructive: { action: 'require_approval', reason: 'destroys notes' } } }) },
+      holdMs: 100,
+    });
+    try {
+      await waitFor('the start-up listing', () => gw.gateway.catalog.knows('notes', 'list_notes'));
+      const client = await gw.connect('notes', gw.token(['notes']));
+      tools.set([READ, DESTROY]);
+      await waitFor('the new tool in the catalog', () => gw.gateway.catalog.classOf('notes', 'delete_all_notes') === 'destructive');
+      const pending = await call(client, 'delete_all_notes');
+      assert.equal(pending.isError, true);
+      assert.match(textOf(pending), /^\[APPROVAL PENDING\] approval apr_/);
+      const meta = metaOf(pending);
+      assert.equal(meta?.rule, 'classes.destructive.action');
+      assert.equal(tools.calls('delete_all_notes'), 0);
+      const approved = await runCli(['approvals', 'approve', meta!.approvalId!, '--data-dir', gw.dataDir, '--by', 'ops']);
+      assert.equal(approved.exitCode, 0, approved.stderr);
+      assertAllowed(await call(client, 'delete_all_notes'), 'called delete_all_notes');
+      assert.equal(tools.calls('delete_all_notes'), 1);
+    } finally {
+      await gw.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@
 // process, without a restart. A tool that appears after the first listing is held by on_new: block.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -108,10 +108,12 @@ describe('catalog drift: on_change and on_new block', () => {
 });
 
 describe('catalog drift: on_change allow (the default) records and lets the tool through', () => {
-  test('a changed tool stays visible and callable; the audit records the change as allowed', async () => {
+  test('a changed tool stays visible and callable; the audit records the change as allowed; a reload to block holds it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'toolgate-drift-'));
     const tools = createMutableTools(dir, [FORECAST]);
-    const gw = await startTestGateway({ servers: { weather: tools.server({ version: '1', default: 'allow' }) } });
+    const policyFile = join(dir, 'weather.json');
+    writeFileSync(policyFile, JSON.stringify({ version: '1', default: 'allow' }));
+    const gw = await startTestGateway({ servers: { weather: tools.server(policyFile) } });
     try {
       await waitFor('the start-up listing', () => gw.gateway.catalog.knows('weather', 'get_forecast'));
       const client = await gw.connect('weather', gw.token(['weather']));
@@ -125,6 +127,11 @@ describe('catalog drift: on_change allow (the default) records and lets the tool
       assert.equal(change?.decision, 'allow');
       assert.doesNotMatch(change?.reason ?? '', /held/);
       assert.equal(audit.find((event) => event.rule === 'catalog.new')?.decision, 'allow');
+      // The operator turns blocking on: the change already recorded holds the tool at once.
+      writeFileSync(policyFile, JSON.stringify({ version: '1', default: 'allow', on_change: 'block' }));
+      assert.equal((await gw.gateway.reloadPolicy('weather'))?.kind, 'reloaded');
+      assert.deepEqual(await listed(client), ['send_alert']);
+      await assertUnknownTool(call(client, 'get_forecast'));
     } finally {
       await gw.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // a limit of 100 lets exactly 100 of 1,000 calls reach the counting server, 20 runs out of 20; a
 // spend cap is never passed; invalid amounts change no counter; replicas whose clocks are 30 s
 // apart still admit exactly max (windows follow Redis TIME). The replicas run `auth: none` on
-// loopback: grants are still per-replica SQLite, and `scope: server` budgets do not depend on them.
+// loopback: `scope: server` budgets do not depend on grants (shared grants: redis-approvals-grants).
 // Each run starts from a fresh budget by deleting the run's keys; the processes are reused.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

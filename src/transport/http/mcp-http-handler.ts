@@ -18,7 +18,8 @@ export type HttpAdmission<Context> =
   | { kind: 'rejected'; status: number; message: string; headers?: Record<string, string> };
 
 export interface McpHttpHandler<Context> {
-  admit(input: HttpAdmissionInput): HttpAdmission<Context>;
+  /** May be asynchronous: e.g. a grant checked against a shared store. */
+  admit(input: HttpAdmissionInput): HttpAdmission<Context> | Promise<HttpAdmission<Context>>;
   /** A request: answer through `reply`. */
   handleRequest(context: Context, request: JsonRpcRequest, reply: ReplySink): void;
   /** A notification or a response (to a server-to-client request); the client gets 202. */

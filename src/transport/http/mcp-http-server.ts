@@ -51,12 +51,13 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
       res.setHeader('allow', 'GET, POST, DELETE');
       return sendPlain(res, 405, `method ${verb} not allowed`);
     }
-    const server = decodeURIComponent(match[1]!);
+    const server = decodePathPart(match[1]!);
+    if (server === undefined) return sendPlain(res, 404, 'not found: the server name in the path is not valid percent-encoding');
     const sessionId = headerValue(req.headers['mcp-session-id']);
     const authorization = headerValue(req.headers.authorization);
     if (verb === 'POST') return handlePost(req, res, server, sessionId, authorization);
 
-    const admission = options.handler.admit({ server, verb, sessionId, authorization, initialize: false });
+    const admission = await options.handler.admit({ server, verb, sessionId, authorization, initialize: false });
     if (admission.kind === 'rejected') return sendRejection(res, admission);
     if (verb === 'GET') {
       if (!acceptsEventStream(req)) return sendPlain(res, 406, 'GET needs Accept: text/event-stream');
@@ -79,7 +80,7 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
 
     const single = parsed.kind === 'single' ? parsed.message : undefined;
     const initialize = single !== undefined && isRequest(single) && single.method === 'initialize';
-    const admission = options.handler.admit({ server, verb: 'POST', sessionId, authorization, initialize });
+    const admission = await options.handler.admit({ server, verb: 'POST', sessionId, authorization, initialize });
     if (admission.kind === 'rejected') return sendRejection(res, admission);
 
     if (single && isRequest(single)) {
@@ -109,6 +110,15 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
       }),
     destroyConnections: () => server.closeAllConnections(),
   };
+}
+
+/** `%ZZ` or an encoded lone surrogate makes decodeURIComponent throw: that is a bad path, not a crash. */
+function decodePathPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,0 +1,124 @@
+// Throws fuzz cases at the client-facing stdio transport (`serveStdio`, as `toolgate wrap` runs it)
+// in front of a real ClientSession, line by line, and checks every line gets at most one answer.
+import { PassThrough } from 'node:stream';
+import type { JsonRpcMessage, JsonRpcRequest } from '../../src/protocol/jsonrpc.js';
+import type { ClientSession } from '../../src/gateway/client-session.js';
+import { serveStdio } from '../../src/transport/stdio/stdio-server.js';
+import { note, count, type Tally } from './fuzz-tally.js';
+import type { FuzzCase } from './mutations.js';
+
+const HANG_MS = 15_000;
+const MAX_IN_FLIGHT = 64;
+
+interface Pending {
+  key: string;
+  sentAt: number;
+  mustError: boolean;
+  bytes: Buffer;
+}
+
+export interface StdioRun {
+  send(fuzz: FuzzCase): Promise<void>;
+  /** Waits for every dispatched request to be answered (or to count as a hang). */
+  drain(): Promise<void>;
+  close(): void;
+}
+
+export function createStdioRun(session: ClientSession, tally: Tally): StdioRun {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const pending: Pending[] = [];
+  let windowNulls = 0;
+  let windowDispatched: Pending[] = [];
+  let windowMessages = 0;
+  let current: FuzzCase | undefined;
+  let wake: (() => void) | undefined;
+
+  const tap = {
+    handleRequest: (request: JsonRpcRequest, reply: Parameters<ClientSession['handleRequest']>[1]) => {
+      const entry = { key: JSON.stringify(request.id), sentAt: Date.now(), mustError: current?.mustRefuse !== undefined, bytes: current?.bytes ?? Buffer.alloc(0) };
+      pending.push(entry);
+      windowDispatched.push(entry);
+      session.handleRequest(request, reply);
+    },
+    handleMessage: (message: JsonRpcMessage) => {
+      windowMessages += 1;
+      session.handleMessage(message);
+    },
+  };
+  const stdio = serveStdio(tap, { input, output });
+  session.attachStream(stdio.stream);
+
+  let partial = '';
+  output.on('data', (chunk: Buffer) => {
+    partial += chunk.toString('utf8');
+    const lines = partial.split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) onAnswer(JSON.parse(line) as Record<string, unknown>);
+  });
+
+  function onAnswer(message: Record<string, unknown>): void {
+    if ('method' in message) return; // a server notification or request, not an answer
+    if (message['id'] === null) {
+      windowNulls += 1;
+      count(tally, `error ${(message['error'] as { code: number }).code}`);
+      return;
+    }
+    const key = JSON.stringify(message['id']);
+    const index = pending.findIndex((entry) => entry.key === key);
+    if (index === -1) return note(tally, 'extraAnswers', `an answer for id ${key}, which is not waiting for one`);
+    const [entry] = pending.splice(index, 1);
+    const error = message['error'] as { code: number } | undefined;
+    count(tally, error ? `error ${error.code}` : 'result');
+    // The gateway's own -32603 means a bug in it (a server may answer -32603 for its own reasons).
+    if (error?.code === -32603 && /in the gateway/.test(String((error as { message?: unknown }).message))) note(tally, 'crashes', 'an internal error', entry!.bytes);
+    if (entry!.mustError && !error) note(tally, 'escapes', `a must-refuse request was answered with a result: ${JSON.stringify(message).slice(0, 120)}`, entry!.bytes);
+    wake?.();
+  }
+
+  function sweepHangs(): void {
+    const cutoff = Date.now() - HANG_MS;
+    for (let i = pending.length - 1; i >= 0; i -= 1) {
+      if (pending[i]!.sentAt < cutoff) note(tally, 'hangs', `request ${pending[i]!.key} unanswered for ${HANG_MS} ms`, pending.splice(i, 1)[0]!.bytes);
+    }
+  }
+
+  async function waitForRoom(limit: number): Promise<void> {
+    while (pending.length > limit) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 200).unref();
+      });
+      sweepHangs();
+    }
+  }
+
+  return {
+    async send(fuzz) {
+      await waitForRoom(MAX_IN_FLIGHT);
+      current = fuzz;
+      windowNulls = 0;
+      windowMessages = 0;
+      windowDispatched = [];
+      const bytes = Buffer.concat([fuzz.bytes, Buffer.from('\n')]);
+      let start = 0;
+      for (const cut of [...fuzz.splits].sort().map((f) => Math.floor(f * bytes.length))) {
+        if (cut > start) input.write(bytes.subarray(start, cut));
+        start = Math.max(start, cut);
+      }
+      input.write(bytes.subarray(start));
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      tally.messages += 1;
+      const lines = fuzz.multiline ? fuzz.bytes.toString('latin1').split('\n').length : 1;
+      const answers = windowNulls + windowDispatched.length;
+      if (answers > lines) note(tally, 'extraAnswers', `${windowNulls} refusals and ${windowDispatched.length} requests for ${lines} line(s)`, fuzz.bytes);
+      if (fuzz.mustRefuse && !fuzz.multiline && (windowMessages > 0 || (windowDispatched.length > 0 && fuzz.mustRefuse !== 'nonStringName'))) {
+        note(tally, 'escapes', `${fuzz.mustRefuse} [${fuzz.tags.join(',')}] was handed to the session`, fuzz.bytes);
+      }
+      current = undefined;
+    },
+    drain: () => waitForRoom(0),
+    close: () => input.end(),
+  };
+}
