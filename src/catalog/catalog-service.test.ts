@@ -71,3 +71,13 @@ test('catalog service: an unchanged listing is not written again within a minute
   catalog.observe('db', [tool('a', 'Read a.')]);
   assert.equal(catalog.list('db')[0]?.lastSeen, first! + 61_000);
 });
+
+test('catalog service: releasedHolds names the servers whose held tools were accepted elsewhere, once', () => {
+  const { catalog, store } = setUp({ onChange: 'block' });
+  catalog.observe('db', [tool('a', 'Read a.')]);
+  catalog.observe('db', [tool('a', 'Read a, changed.')]);
+  assert.deepEqual(catalog.releasedHolds(), []);
+  store.accept('db', 'a', Date.now());
+  assert.deepEqual(catalog.releasedHolds(), ['db']);
+  assert.deepEqual(catalog.releasedHolds(), []);
+});

@@ -44,6 +44,9 @@ export interface CatalogService {
   knows(server: string, tool: string): boolean;
   list(server?: string): CatalogEntry[];
   accept(server: string, tool: string): CatalogEntry | undefined;
+  /** Re-reads every held tool from the store; the servers of which an accept (from another
+   *  process) released one since, so their clients can be told to list again. */
+  releasedHolds(): string[];
 }
 
 /** An unchanged listing is written again at most this often (to move `lastSeen`). */
@@ -115,8 +118,24 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
     return holdFor(fresh, policy);
   }
 
+  function releasedHolds(): string[] {
+    const released = new Set<string>();
+    for (const [server, entries] of cache) {
+      const policy = options.driftPolicy(server);
+      if (policy?.onChange !== 'block' && policy?.onNew !== 'block') continue;
+      for (const [tool, cached] of entries) {
+        if (holdFor(cached, policy) === undefined) continue;
+        const fresh = store.get(server, tool) ?? cached;
+        entries.set(tool, fresh);
+        if (holdFor(fresh, policy) === undefined) released.add(server);
+      }
+    }
+    return [...released];
+  }
+
   return {
     observe,
+    releasedHolds,
     classOf: (server, tool) => cache.get(server)?.get(tool)?.category,
     holdOf,
     knows: (server, tool) => cache.get(server)?.has(tool) === true,

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ServerConfig } from '../config/gateway-config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config/gateway-config.js';
-import { attachCatalog } from '../gateway/attach-catalog.js';
+import { attachCatalog, watchReleasedHolds } from '../gateway/attach-catalog.js';
 import { ClientSession } from '../gateway/client-session.js';
 import { describeIssues, loadServerPolicy } from '../gateway/load-server-policy.js';
 import { createPolicyHolder } from '../gateway/policy-holder.js';
@@ -65,7 +65,7 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   const runtime = createServerRuntime(server, createPolicyHolder(name, loaded.policy, createPolicyEngine), logger);
   // The catalog (classes, drift holds) in the same data directory (`toolgate catalog --data-dir`),
   // kept from the client's own listings: the desktop client's server is not started twice.
-  const { refresher } = attachCatalog(new Map([[name, runtime]]), { store: stores.catalog, audit: stores.audit, clock: systemClock, logger, listOnItsOwn: false });
+  const { catalog, refresher } = attachCatalog(new Map([[name, runtime]]), { store: stores.catalog, audit: stores.audit, clock: systemClock, logger, listOnItsOwn: false });
   const inflight = new Set<Promise<unknown>>();
   // Approvals are decided with `toolgate approvals … --data-dir <same dir>` from another terminal.
   const approvals = setUpApprovals({ holdSeconds: options.holdSeconds }, { store: stores.approvals, audit: stores.audit, clock: systemClock, logger });
@@ -76,6 +76,7 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
     logger,
   });
   const stdio = serveStdio(session, { input: process.stdin, output: process.stdout });
+  const holdWatch = watchReleasedHolds(catalog, logger, () => session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' }));
   session.attachStream(stdio.stream);
   // As over HTTP: a reload that changes which tools are visible tells the client to list again.
   const reloader = watchPolicies(new Map([[name, runtime]]), logger, (event) => {
@@ -98,6 +99,7 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   await approvals.close();
   await Promise.allSettled([...inflight]);
   reloader.close();
+  clearInterval(holdWatch);
   await refresher.close();
   await session.close('stdin closed');
   await stores.audit.close();

@@ -39,3 +39,20 @@ export function attachCatalog(runtimes: ReadonlyMap<string, ServerRuntime>, opti
   }
   return { catalog, refresher };
 }
+
+/** How often held tools are re-read, so an accept made elsewhere reaches clients without a call. */
+export const HOLD_CHECK_MS = 1_000;
+
+/** Calls `onReleased` with the servers whose held tools an operator accepted; stop with clearInterval. */
+export function watchReleasedHolds(catalog: CatalogService, logger: Logger, onReleased: (servers: string[]) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    try {
+      const servers = catalog.releasedHolds();
+      if (servers.length > 0) onReleased(servers);
+    } catch (error) {
+      logger.warn({ err: error }, 'catalog: cannot re-read held tools');
+    }
+  }, HOLD_CHECK_MS);
+  timer.unref();
+  return timer;
+}

@@ -39,7 +39,7 @@ export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRunti
 
   async function refreshOnce(runtime: ServerRuntime): Promise<void> {
     try {
-      const tools = await listOverLink(runtime, links);
+      const tools = await listOverLink(runtime, links, () => closed);
       if (closed) return;
       catalog.observe(runtime.name, tools);
       failures.delete(runtime.name);
@@ -96,8 +96,13 @@ export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRunti
 }
 
 /** initialize → notifications/initialized → every tools/list page → close. */
-async function listOverLink(runtime: ServerRuntime, links: Set<UpstreamLink>): Promise<unknown[]> {
+async function listOverLink(runtime: ServerRuntime, links: Set<UpstreamLink>, stopped: () => boolean): Promise<unknown[]> {
   const link = await runtime.connect();
+  // The gateway began to stop while the connection opened: it would not be closed by close().
+  if (stopped()) {
+    await link.close().catch(() => undefined);
+    throw new Error('the gateway is stopping');
+  }
   links.add(link);
   const pending = new Map<number, { resolve(response: JsonRpcResponse): void; reject(error: Error): void }>();
   let nextId = 1;

@@ -13,7 +13,7 @@ import { createPolicyEngine } from '../policy/engine.js';
 import type { CounterStore } from '../state/counter-store.js';
 import { createMcpHttpServer } from '../transport/http/mcp-http-server.js';
 import type { PipelineDeps } from './call-pipeline.js';
-import { attachCatalog } from './attach-catalog.js';
+import { attachCatalog, watchReleasedHolds } from './attach-catalog.js';
 import { createGatewayHttpHandler } from './http-handler.js';
 import { describeIssues, loadServerPolicy } from './load-server-policy.js';
 import { createPolicyHolder } from './policy-holder.js';
@@ -74,20 +74,25 @@ export async function startGateway(options: GatewayOptions, listen = options.con
   const deps: PipelineDeps = { counters: options.counters, audit: options.audit, approvals: options.approvals, clock: options.clock, logger, inflight, failMode: config.failMode };
   const handler = createGatewayHttpHandler({ runtimes, grants: options.grants, deps, logger });
   const http = createMcpHttpServer({ handler, origins: { allowedOrigins: config.allowedOrigins, listenHost: listen.host } });
-  const reloader = watchPolicies(runtimes, logger, (event) => {
-    if (event.kind === 'reloaded' && event.hiddenChanged) {
-      for (const session of handler.sessions.values()) {
-        if (runtimes.get(event.server)?.sessionIds.has(session.id)) session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
-      }
+  const toldToRelist = (server: string): void => {
+    for (const session of handler.sessions.values()) {
+      if (runtimes.get(server)?.sessionIds.has(session.id)) session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
     }
+  };
+  const reloader = watchPolicies(runtimes, logger, (event) => {
+    if (event.kind === 'reloaded' && event.hiddenChanged) toldToRelist(event.server);
     options.onReload?.(event);
   });
+  // An operator's `toolgate catalog accept` (another process) shows a held tool again: tell clients.
+  const holdWatch = watchReleasedHolds(catalog, logger, (servers) => servers.forEach(toldToRelist));
 
   let address;
   try {
     address = await http.listen(listen.host, listen.port);
   } catch (error) {
     reloader.close();
+    clearInterval(holdWatch);
+    await refresher.close();
     await handler.closeAll('gateway failed to start');
     throw new GatewayStartError(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`);
   }
@@ -107,6 +112,7 @@ export async function startGateway(options: GatewayOptions, listen = options.con
       stopping ??= (async () => {
         handler.beginStop();
         reloader.close();
+        clearInterval(holdWatch);
         await refresher.close();
         const closed = http.close();
         const grace = new Promise((resolve) => setTimeout(resolve, options.stopGraceMs ?? 5_000).unref());

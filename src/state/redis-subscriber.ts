@@ -31,6 +31,8 @@ export function createRedisSubscriber(options: RedisSubscriberOptions): RedisSub
     ...(options.name !== undefined ? { connectionName: options.name } : {}),
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(50 * attempt, 1_000),
+    // A socket that never connected must not keep a finished CLI command alive for 2 s.
+    disconnectTimeout: 200,
   });
   watchErrors(redis, 'redis subscriber', logger);
   let live = false;

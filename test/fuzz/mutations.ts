@@ -74,7 +74,7 @@ export function buildCase(p: Plan): FuzzCase {
     if (hasId(tree) || p.batchWith.some((m) => 'method' in m && 'id' in m)) mustRefuse ??= 'batchWithRequest';
   }
   const text = p.text === 'pretty' ? render(root, true) : render(root);
-  let bytes = Buffer.from(text, 'utf8');
+  let bytes: Buffer = Buffer.from(text, 'utf8');
   if (p.text !== 'none') tags.push(p.text);
   switch (p.text) {
     case 'trailing':

@@ -17,6 +17,13 @@ interface Pending {
   bytes: Buffer;
 }
 
+function refusedByPipeline(request: JsonRpcRequest): boolean {
+  const name = request.params?.['name'];
+  const args = request.params?.['arguments'];
+  const argsObject = args === undefined || (args !== null && typeof args === 'object' && !Array.isArray(args));
+  return request.method === 'tools/call' && (typeof name !== 'string' || name === '' || !argsObject);
+}
+
 export interface StdioRun {
   send(fuzz: FuzzCase): Promise<void>;
   /** Waits for every dispatched request to be answered (or to count as a hang). */
@@ -39,6 +46,8 @@ export function createStdioRun(session: ClientSession, tally: Tally): StdioRun {
       const entry = { key: JSON.stringify(request.id), sentAt: Date.now(), mustError: current?.mustRefuse !== undefined, bytes: current?.bytes ?? Buffer.alloc(0) };
       pending.push(entry);
       windowDispatched.push(entry);
+      // A tools/call with a bad name or arguments is refused by the call pipeline (checked on its answer).
+      if (current?.mustRefuse && !refusedByPipeline(request)) note(tally, 'escapes', `${current.mustRefuse} [${current.tags.join(',')}] was handed to the session`, current.bytes);
       session.handleRequest(request, reply);
     },
     handleMessage: (message: JsonRpcMessage) => {
@@ -113,7 +122,7 @@ export function createStdioRun(session: ClientSession, tally: Tally): StdioRun {
       const lines = fuzz.multiline ? fuzz.bytes.toString('latin1').split('\n').length : 1;
       const answers = windowNulls + windowDispatched.length;
       if (answers > lines) note(tally, 'extraAnswers', `${windowNulls} refusals and ${windowDispatched.length} requests for ${lines} line(s)`, fuzz.bytes);
-      if (fuzz.mustRefuse && !fuzz.multiline && (windowMessages > 0 || (windowDispatched.length > 0 && fuzz.mustRefuse !== 'nonStringName'))) {
+      if (fuzz.mustRefuse && !fuzz.multiline && windowMessages > 0) {
         note(tally, 'escapes', `${fuzz.mustRefuse} [${fuzz.tags.join(',')}] was handed to the session`, fuzz.bytes);
       }
       current = undefined;

@@ -10,6 +10,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createSqliteCatalogStore } from '../../src/catalog/sqlite-catalog-store.js';
 import { openDatabase } from '../../src/lib/sqlite.js';
 import { runCli } from '../helpers/cli-harness.js';
+import { connectThroughGateway, NotificationLog } from '../helpers/mcp-clients.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { createMutableTools, type MutableTools, type ToolSpec } from '../helpers/mutable-tools.js';
 import { assertAllowed, assertUnknownTool, call, waitFor } from '../helpers/tool-calls.js';
@@ -69,10 +70,18 @@ describe('catalog drift: on_change and on_new block', () => {
     const refused = audit.find((event) => event.rule === 'catalog.changed' && event.grantId !== 'catalog');
     assert.equal(refused?.decision, 'deny');
 
+    // A second agent, listening for notifications: it is told to list again once the tool is released.
+    const notifications = new NotificationLog();
+    const watcher = await connectThroughGateway(gw.url, 'weather', gw.token(['weather']), { setup: (c) => notifications.attach(c) });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    notifications.seen.length = 0;
     const accepted = await runCli(['catalog', 'accept', 'weather', 'get_forecast', '--data-dir', gw.dataDir, '--by', 'ops']);
     assert.equal(accepted.exitCode, 0, accepted.stderr);
     assert.match(accepted.stdout, /^accepted weather\/get_forecast \(was changed\); pinned [0-9a-f]{12}…\n$/);
-    // The running gateway notices on the next listing or call: no restart.
+    // The running gateway notices (within a second, or on the next listing or call): no restart.
+    await notifications.waitFor((n) => n.method === 'notifications/tools/list_changed', 5_000, 'list_changed after the accept');
+    assert.deepEqual(await listed(watcher), ['get_forecast']);
+    await watcher.close();
     assert.deepEqual(await listed(client), ['get_forecast']);
     assertAllowed(await call(client, 'get_forecast', { city: 'Oslo' }), 'called get_forecast');
     assert.equal(statusOf(gw, 'get_forecast'), 'accepted');

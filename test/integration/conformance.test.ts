@@ -29,7 +29,8 @@ describe('official MCP conformance suite, directly and through toolgate', { time
       auth: 'none',
       store: 'memory',
       servers: {
-        conformance: { url: fixture.url, transport: 'streamable-http', policy: POLICY },
+        // `transport` left at its default (`auto`), as a user writes it: Streamable HTTP is detected.
+        conformance: { url: fixture.url, policy: POLICY },
         'conformance-stdio': { command: process.execPath, args: [CONFORMANCE_SERVER], policy: POLICY },
       },
     });
