@@ -3,6 +3,8 @@
 
 export interface PolicyExpectation {
   policy: Record<string, unknown>;
+  /** Tools that must never be listed. */
+  hidden: ReadonlySet<string>;
   /** Tools that may appear in the call log at all. */
   allowed: ReadonlySet<string>;
   /** Shared budgets: the tools that count against each, and its max. */
@@ -27,6 +29,7 @@ export const ALLOW_BY_DEFAULT: PolicyExpectation = {
       fail: { limits: [{ counter: 'budget', window: DAY, max: 15, scope: 'server' }] },
     },
   },
+  hidden: new Set(['delete_everything', 'crash']),
   allowed: new Set(['echo', 'read_data', 'stats', 'count', 'spend', 'fail']),
   budgets: [{ tools: ['count'], max: 20 }, { tools: ['spend', 'fail'], max: 15 }],
 };
@@ -39,6 +42,7 @@ export const DENY_BY_DEFAULT: PolicyExpectation = {
     hide: ['delete_everything'],
     tools: { echo: {}, count: { rate_limit: { max: 10, window: DAY } } },
   },
+  hidden: new Set(['delete_everything']),
   allowed: new Set(['echo', 'count']),
   budgets: [{ tools: ['count'], max: 10 }],
 };

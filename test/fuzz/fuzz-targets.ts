@@ -14,7 +14,7 @@ import { createPolicyEngine } from '../../src/policy/engine.js';
 import { createMemoryCounterStore } from '../../src/state/memory-counter-store.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { COUNTING_SERVER } from '../helpers/paths.js';
-import { countingServer, createCallLog, type CallLog } from '../helpers/tool-calls.js';
+import { countingServer, type CallLog } from '../helpers/tool-calls.js';
 import type { HttpTarget } from './http-driver.js';
 import type { PolicyExpectation } from './fuzz-policy.js';
 
@@ -45,7 +45,8 @@ export async function startHttpGateway(dir: string, servers: Record<string, { ex
   };
   const sessions = new Map<string, string>();
   for (const server of Object.keys(servers)) sessions.set(server, await openSession(server));
-  return { gateway, port, token, otherToken, sessions, openSession };
+  const hidden = new Map(Object.entries(servers).map(([name, { expectation }]) => [name, expectation.hidden]));
+  return { gateway, port, token, otherToken, sessions, openSession, hidden };
 }
 
 /** One sound JSON POST; resolves with the status, headers and parsed body. */
@@ -96,5 +97,3 @@ export async function startStdioSession(name: string, expectation: PolicyExpecta
   });
   return { session, log };
 }
-
-export { createCallLog };

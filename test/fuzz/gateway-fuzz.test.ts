@@ -6,10 +6,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-import type { CallLog } from '../helpers/tool-calls.js';
+import { createCallLog, type CallLog } from '../helpers/tool-calls.js';
 import { ALLOW_BY_DEFAULT, DENY_BY_DEFAULT, forbiddenCalls, type PolicyExpectation } from './fuzz-policy.js';
 import { createTally, note, type Tally } from './fuzz-tally.js';
-import { createCallLog, logLines, post, startHttpGateway, startStdioSession, type HttpGateway } from './fuzz-targets.js';
+import { logLines, post, startHttpGateway, startStdioSession, type HttpGateway } from './fuzz-targets.js';
 import { createHttpRun } from './http-driver.js';
 import { buildCase, oversizeBody, plan, type FuzzCase } from './mutations.js';
 import { createStdioRun } from './stdio-driver.js';
@@ -28,7 +28,8 @@ function* cases(seed: number, runs: number): Generator<FuzzCase> {
       const index = start + offset;
       if (index % OVERSIZE_EVERY === OVERSIZE_EVERY - 1) {
         const extra = index % (OVERSIZE_EVERY * 4) === OVERSIZE_EVERY * 4 - 1 ? 0 : 1 + (index % 977);
-        yield { bytes: oversizeBody(LIMIT, extra), mustRefuse: extra > 0 ? 'oversize' : undefined, multiline: false, tags: ['oversize'], splits: [], variant: 0 };
+        // Variant 0 sends a Content-Length, variant 1 streams the body chunked.
+        yield { bytes: oversizeBody(LIMIT, extra), mustRefuse: extra > 0 ? 'oversize' : undefined, multiline: false, tags: ['oversize'], splits: [], variant: index % 2 };
       } else yield buildCase(p);
     }
   }
@@ -72,12 +73,13 @@ async function fuzzHttp(tally: Tally): Promise<void> {
     const answer = await post(http.port, server, http.token, http.sessions.get(server), { jsonrpc: '2.0', id: 'alive', method: 'tools/call', params: { name: 'echo', arguments: { text: 'alive' } } }).catch((error: Error) => ({ status: 0, json: { error: error.message } as Record<string, unknown> }));
     if (JSON.stringify(answer.json?.['result'] ?? null) !== JSON.stringify({ content: [{ type: 'text', text: '{"text":"alive"}' }] })) note(tally, 'crashes', `${server} no longer answers: ${JSON.stringify(answer.json)}`);
   }
+  console.log(`fuzz http: ${run.opened} sessions opened by session-less initialize requests (ended after the run)`);
   run.close();
 }
 
 async function fuzzStdio(tally: Tally): Promise<void> {
   const { session } = await startStdioSession('stdio', ALLOW_BY_DEFAULT, logs['stdio']!);
-  const run = createStdioRun(session, tally);
+  const run = createStdioRun(session, tally, ALLOW_BY_DEFAULT.hidden);
   for (const fuzz of cases(SEED ^ 0x2545f491, RUNS)) await run.send(fuzz);
   await run.send({ bytes: Buffer.from('{"jsonrpc":"2.0","id":"alive","method":"tools/call","params":{"name":"echo","arguments":{}}}'), mustRefuse: undefined, multiline: false, tags: [], splits: [], variant: 0 });
   await run.drain();

@@ -1,6 +1,7 @@
 // Throws fuzz cases at the gateway's Streamable HTTP endpoint over loopback keep-alive connections:
 // inside a real session, and with session, auth, content-type, origin, host, path and verb variants.
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { answerProblem } from './answer-checks.js';
 import { count, note, type Tally } from './fuzz-tally.js';
 import type { FuzzCase } from './mutations.js';
 
@@ -12,12 +13,16 @@ export interface HttpTarget {
   /** A token whose grant reaches no fuzzed server. */
   otherToken: string;
   openSession(server: string): Promise<string>;
+  /** Tools each server's policy hides. */
+  hidden: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 interface Variant {
   /** A request the gateway must judge on its body: must-refuse inputs are checked here. */
   sound: boolean;
   verb?: string;
+  /** Sent chunked, without Content-Length: the body bound must hold while streaming. */
+  chunked?: boolean;
   path?(server: string): string;
   headers(target: HttpTarget, server: string, other: string): Record<string, string | undefined>;
 }
@@ -31,6 +36,7 @@ const base = (target: HttpTarget, server: string): Record<string, string | undef
 
 const VARIANTS: Variant[] = [
   { sound: true, headers: base },
+  { sound: true, chunked: true, headers: base },
   { sound: false, headers: (t, s) => ({ ...base(t, s), 'mcp-session-id': undefined }) },
   { sound: false, headers: (t, s) => ({ ...base(t, s), 'mcp-session-id': 'ses_forged_0000000000' }) },
   { sound: false, headers: (t, s, o) => ({ ...base(t, s), 'mcp-session-id': t.sessions.get(o) }) },
@@ -65,6 +71,8 @@ const VARIANTS: Variant[] = [
 const HANG_MS = 15_000;
 
 export interface HttpRun {
+  /** Sessions opened by session-less initialize requests (ended again by close). */
+  readonly opened: number;
   send(fuzz: FuzzCase, server: string, other: string): Promise<void>;
   close(): void;
 }
@@ -76,7 +84,7 @@ export function createHttpRun(target: HttpTarget, tally: Tally): HttpRun {
   async function send(fuzz: FuzzCase, server: string, other: string): Promise<void> {
     const variant = VARIANTS[fuzz.variant % VARIANTS.length]!;
     const headers = Object.fromEntries(Object.entries(variant.headers(target, server, other)).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const answer = await exchange(agent, target.port, variant.verb ?? 'POST', variant.path?.(server) ?? `/mcp/${server}`, headers, fuzz.bytes);
+    const answer = await exchange(agent, target.port, variant.verb ?? 'POST', variant.path?.(server) ?? `/mcp/${server}`, headers, fuzz.bytes, variant.chunked);
     tally.messages += 1;
     if (answer.kind === 'hang') return note(tally, 'hangs', `no answer within ${HANG_MS} ms`, fuzz.bytes);
     if (answer.kind === 'error') return note(tally, 'crashes', `connection failed: ${answer.message}`, fuzz.bytes);
@@ -92,6 +100,8 @@ export function createHttpRun(target: HttpTarget, tally: Tally): HttpRun {
       target.sessions.set(server, await target.openSession(server));
       return;
     }
+    const problem = answerProblem(fuzz.bytes, body, target.hidden.get(server) ?? new Set());
+    if (problem) note(tally, 'escapes', problem, fuzz.bytes);
     if (variant.sound && fuzz.mustRefuse && (answer.status === 202 || !error || 'result' in (body ?? {}))) {
       note(tally, 'escapes', `${fuzz.mustRefuse} [${fuzz.tags.join(',')}] accepted: HTTP ${answer.status} ${answer.body.toString('utf8').slice(0, 120)}`, fuzz.bytes);
     }
@@ -99,6 +109,9 @@ export function createHttpRun(target: HttpTarget, tally: Tally): HttpRun {
 
   return {
     send,
+    get opened() {
+      return extraSessions.size;
+    },
     close: () => {
       for (const entry of extraSessions) {
         const [server, id] = entry.split(' ') as [string, string];
@@ -111,7 +124,7 @@ export function createHttpRun(target: HttpTarget, tally: Tally): HttpRun {
 
 type Answer = { kind: 'answer'; status: number; headers: IncomingHttpHeaders; body: Buffer } | { kind: 'hang' } | { kind: 'error'; message: string };
 
-function exchange(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<Answer> {
+function exchange(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body: Buffer, chunked = false): Promise<Answer> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (answer: Answer): void => {
@@ -120,7 +133,7 @@ function exchange(agent: Agent, port: number, method: string, path: string, head
       clearTimeout(timer);
       resolve(answer);
     };
-    const req = request({ agent, host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+    const req = request({ agent, host: '127.0.0.1', port, method, path, headers: chunked ? headers : { ...headers, 'content-length': String(body.length) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => finish({ kind: 'answer', status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -131,7 +144,10 @@ function exchange(agent: Agent, port: number, method: string, path: string, head
       req.destroy();
     }, HANG_MS);
     req.on('error', (error) => finish({ kind: 'error', message: error.message }));
-    req.end(body);
+    if (chunked) {
+      req.write(body.subarray(0, body.length >> 1));
+      req.end(body.subarray(body.length >> 1));
+    } else req.end(body);
   });
 }
 

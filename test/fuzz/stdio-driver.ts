@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { JsonRpcMessage, JsonRpcRequest } from '../../src/protocol/jsonrpc.js';
 import type { ClientSession } from '../../src/gateway/client-session.js';
 import { serveStdio } from '../../src/transport/stdio/stdio-server.js';
+import { answerProblem } from './answer-checks.js';
 import { note, count, type Tally } from './fuzz-tally.js';
 import type { FuzzCase } from './mutations.js';
 
@@ -31,7 +32,7 @@ export interface StdioRun {
   close(): void;
 }
 
-export function createStdioRun(session: ClientSession, tally: Tally): StdioRun {
+export function createStdioRun(session: ClientSession, tally: Tally, hidden: ReadonlySet<string>): StdioRun {
   const input = new PassThrough();
   const output = new PassThrough();
   const pending: Pending[] = [];
@@ -59,8 +60,9 @@ export function createStdioRun(session: ClientSession, tally: Tally): StdioRun {
   session.attachStream(stdio.stream);
 
   let partial = '';
-  output.on('data', (chunk: Buffer) => {
-    partial += chunk.toString('utf8');
+  output.setEncoding('utf8');
+  output.on('data', (chunk: string) => {
+    partial += chunk;
     const lines = partial.split('\n');
     partial = lines.pop()!;
     for (const line of lines) onAnswer(JSON.parse(line) as Record<string, unknown>);
@@ -74,14 +76,21 @@ export function createStdioRun(session: ClientSession, tally: Tally): StdioRun {
       return;
     }
     const key = JSON.stringify(message['id']);
-    const index = pending.findIndex((entry) => entry.key === key);
-    if (index === -1) return note(tally, 'extraAnswers', `an answer for id ${key}, which is not waiting for one`);
-    const [entry] = pending.splice(index, 1);
-    const error = message['error'] as { code: number } | undefined;
+    const error = message['error'] as { code: number; message?: unknown } | undefined;
+    // Clients may reuse an id while a request is in flight: the answer belongs to whichever of
+    // those requests it fits; a problem is reported only when it fits none.
+    const problemFor = (entry: Pending): string | undefined =>
+      entry.mustError && !error ? `a must-refuse request was answered with a result: ${JSON.stringify(message).slice(0, 120)}` : answerProblem(entry.bytes, message, hidden);
+    // An error answer most likely belongs to a request that had to be refused, a result to one that did not.
+    const candidates = pending.filter((entry) => entry.key === key).sort((a, b) => Number(b.mustError === !!error) - Number(a.mustError === !!error));
+    if (candidates.length === 0) return note(tally, 'extraAnswers', `an answer for id ${key}, which is not waiting for one`);
+    const entry = candidates.find((candidate) => problemFor(candidate) === undefined) ?? candidates[0]!;
+    pending.splice(pending.indexOf(entry), 1);
     count(tally, error ? `error ${error.code}` : 'result');
     // The gateway's own -32603 means a bug in it (a server may answer -32603 for its own reasons).
-    if (error?.code === -32603 && /in the gateway/.test(String((error as { message?: unknown }).message))) note(tally, 'crashes', 'an internal error', entry!.bytes);
-    if (entry!.mustError && !error) note(tally, 'escapes', `a must-refuse request was answered with a result: ${JSON.stringify(message).slice(0, 120)}`, entry!.bytes);
+    if (error?.code === -32603 && /in the gateway/.test(String(error.message))) note(tally, 'crashes', 'an internal error', entry.bytes);
+    const problem = problemFor(entry);
+    if (problem) note(tally, 'escapes', problem, entry.bytes);
     wake?.();
   }
 

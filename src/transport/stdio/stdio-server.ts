@@ -1,10 +1,11 @@
 // The client-facing stdio transport (for `toolgate wrap`): one JSON-RPC message per line on stdin,
-// answers and server messages as lines on stdout. Lines longer than the bound are refused.
+// answers and server messages as lines on stdout. Lines longer than the bound, or not UTF-8, are refused.
 import type { Readable, Writable } from 'node:stream';
 import { isRequest, type JsonRpcMessage, type JsonRpcRequest } from '../../protocol/jsonrpc.js';
 import { parseMessages } from '../../protocol/parse-message.js';
 import { wireError } from '../../protocol/wire-errors.js';
 import type { ClientStream, ReplySink } from '../client-channel.js';
+import { createLineSplitter } from './line-splitter.js';
 
 export interface StdioHandler {
   handleRequest(request: JsonRpcRequest, reply: ReplySink): void;
@@ -25,6 +26,7 @@ export interface StdioServer {
 }
 
 const DEFAULT_MAX_LINE = 4 * 1024 * 1024;
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function serveStdio(handler: StdioHandler, options: StdioServerOptions): StdioServer {
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
@@ -44,7 +46,13 @@ export function serveStdio(handler: StdioHandler, options: StdioServerOptions): 
     },
   };
 
-  const onLine = (line: string): void => {
+  const onLine = (bytes: Buffer): void => {
+    let line: string;
+    try {
+      line = decoder.decode(bytes);
+    } catch {
+      return write(wireError('PARSE_ERROR', null, 'Parse error: line is not valid UTF-8'));
+    }
     if (line.trim() === '') return;
     const parsed = parseMessages(line);
     if (parsed.kind === 'invalid') return write(wireError(parsed.code, null, parsed.message));
@@ -55,27 +63,10 @@ export function serveStdio(handler: StdioHandler, options: StdioServerOptions): 
   };
 
   const ended = new Promise<void>((resolve) => {
-    let buffer = '';
-    let discarding = false;
-    options.input.setEncoding('utf8');
-    options.input.on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline = buffer.indexOf('\n');
-      while (newline !== -1) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (!discarding) onLine(line);
-        discarding = false;
-        newline = buffer.indexOf('\n');
-      }
-      if (buffer.length > maxLine) {
-        if (!discarding) write(wireError('INVALID_REQUEST', null, `Invalid Request: line exceeds ${maxLine} bytes`));
-        discarding = true;
-        buffer = '';
-      }
-    });
+    const lines = createLineSplitter(maxLine, onLine, () => write(wireError('INVALID_REQUEST', null, `Invalid Request: line exceeds ${maxLine} bytes`)));
+    options.input.on('data', (chunk: Buffer | string) => lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
     options.input.on('end', () => {
-      if (buffer.trim() !== '' && !discarding) onLine(buffer);
+      lines.end();
       open = false;
       for (const listener of closeListeners) listener();
       resolve();
