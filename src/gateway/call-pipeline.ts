@@ -88,7 +88,14 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
       return deny(decision);
     case 'approval': {
       const channel = ctx.reply && approvalChannel(ctx.reply, params['_meta'], ctx.onCancel);
-      const outcome = await deps.approvals.request({ facts, rule: decision.rule, reason: decision.reason, approvalTimeoutMs: decision.approvalTimeoutMs, ...(channel ? { channel } : {}) });
+      const outcome = await deps.approvals.request({
+        facts,
+        rule: decision.rule,
+        reason: decision.reason,
+        approvalTimeoutMs: decision.approvalTimeoutMs,
+        ...(decision.toolClass !== undefined ? { riskClass: decision.toolClass } : {}),
+        ...(channel ? { channel } : {}),
+      });
       if (outcome.kind === 'unavailable') return deny({ kind: 'deny', rule: decision.rule, reason: outcome.reason });
       if (outcome.kind === 'denied') {
         audit({ decision: 'approval', rule: decision.rule, reason: outcome.reason, ...(outcome.approvalId ? { approvalId: outcome.approvalId } : {}) }, 'not_sent');

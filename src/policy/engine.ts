@@ -125,6 +125,7 @@ function approvalDecision(plan: ToolPlan, step: ToolPlan['approvals'][number], f
     reason: step.reason ?? `tool "${facts.tool}" requires approval`,
     approvalTimeoutMs: step.timeoutMs,
     limits,
+    ...(facts.toolClass !== undefined ? { toolClass: facts.toolClass } : {}),
   };
 }
 

@@ -119,6 +119,8 @@ export type Decision =
       reason: string;
       approvalTimeoutMs: number;
       limits: readonly LimitRequest[];
+      /** The tool's class from the catalog, when known: shown to approvers as the risk class. */
+      toolClass?: ToolClass;
     };
 
 /** A decision after counters were consulted: what the agent is told. */

@@ -108,6 +108,10 @@ describe('catalog: a class entry that asks for approval', () => {
       const meta = metaOf(pending);
       assert.equal(meta?.rule, 'classes.destructive.action');
       assert.equal(tools.calls('delete_all_notes'), 0);
+      // The approver is shown the risk class the catalog gave the tool.
+      const shown = await runCli(['approvals', 'show', meta!.approvalId!, '--data-dir', gw.dataDir, '--json']);
+      assert.equal(shown.exitCode, 0, shown.stderr);
+      assert.equal((JSON.parse(shown.stdout) as { riskClass?: string }).riskClass, 'destructive');
       const approved = await runCli(['approvals', 'approve', meta!.approvalId!, '--data-dir', gw.dataDir, '--by', 'ops']);
       assert.equal(approved.exitCode, 0, approved.stderr);
       assertAllowed(await call(client, 'delete_all_notes'), 'called delete_all_notes');
