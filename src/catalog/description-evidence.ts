@@ -23,10 +23,12 @@ const IRREVERSIBLE = [
 /** An active destructive verb: this tool does it ("deletes files", "and then removes"). */
 const ACTIVE_DESTRUCTIVE = /\b(deletes|removes|destroys|wipes|erases|purges|drops|truncates|discards|tears? down|(?:will|also|and|then) (?:delete|remove|destroy|wipe|erase|drop|discard))\b/g;
 /** Overwriting is what a write tool does to an existing file; evidence of a rougher write, not proof of destruction. */
-const OVERWRITES = /\b(overwrites|(?:will|also|and|then) overwrite|(?:is|are|be|get|gets) overwritten)\b/g;
+const OVERWRITES = /\b(overwrites|overwriting|(?:will|also|and|then) overwrite|(?:is|are|be|get|gets) overwritten)\b/g;
 /** A passive destruction: something this tool touches "is deleted", "may be lost". */
 const PASSIVE_DESTRUCTIVE = /\b(?:is|are|get|gets|got|be|being|become|becomes) (?:permanently |also |then )?(?:deleted|removed|destroyed|erased|wiped|purged|discarded|lost|dropped|truncated)\b/g;
 /** A credential that stops working: its holders break, and it cannot be brought back. */
+/** Formatting a disk is not formatting text: it erases what the disk holds. */
+const WIPES_STORAGE = /\b(?:formats?|formatting|reformats?|re-?images?|repartitions?) (?:a |an |the )?(?:disk|drive|partition|volume|file ?system|device|sd card|usb stick)s?\b/;
 const INVALIDATES = /\b((old|previous|existing|current) (secret|key|token|password|credential)s? (stops? working|is revoked|is invalidated|becomes invalid)|stops? working immediately|revokes? (the |a |an )?(token|key|credential|certificate)s?)\b/;
 const NEGATION = /\b(not|never|no|without|doesn't|don't|won't|nothing|cannot|can't)\b/;
 
@@ -55,6 +57,7 @@ const MONEY_STRONG = [
   /\bcharges? (the |a )?(customer|card|user|account|payment method)/,
   /\b(issues?|creates?) (a |an )?(partial |full )?refund/,
   /\bcaptures? (the )?(payment|funds|charge|authori[sz]ed)/,
+  /\b(optionally|also|and|then|by) (refunding|charging|paying|crediting|debiting|refunds|charges|pays|refund|charge|pay|credit|debit) (the |a |an )?(customer|buyer|user|card|account|payer|payee|merchant|order)/,
   /\b(optionally|also|and|then|by) (refunding|charging|paying|crediting|debiting|refunds|charges|pays)\b/,
 ];
 const MONEY_WEAK = /\b(charges?|payments?|refunds?|payouts?|funds|money|invoices?|billing|prices?|pricing|subscriptions?|currency|currencies|wire transfer|bank account|purchases?|spend(ing)?)\b/;
@@ -75,6 +78,8 @@ export function descriptionEvidence(text: string | undefined, nameVerb?: string)
   const overwrite = active ? undefined : activeDestruction(lower, OVERWRITES, false);
   if (overwrite) evidence.push({ signal: 'destructive', weight: 2, source: 'description', reason: `description: "${overwrite}"` });
 
+  const wipes = WIPES_STORAGE.exec(lower)?.[0];
+  if (wipes) evidence.push({ signal: 'destructive', weight: 3.5, source: 'description', reason: `description: "${wipes}"`, hard: true });
   const invalidates = INVALIDATES.exec(lower)?.[0];
   if (invalidates) evidence.push({ signal: 'destructive', weight: 3.5, source: 'description', reason: `description: "${invalidates}"`, hard: true });
 

@@ -51,7 +51,7 @@ const EXECUTE = [
 const MONEY = [
   'pay', 'refund', 'charge', 'payout', 'withdraw', 'deposit', 'purchase', 'buy', 'sell', 'trade', 'swap', 'stake',
   'unstake', 'tip', 'donate', 'bill', 'invoice', 'settle', 'disburse', 'remit', 'fund', 'borrow', 'lend',
-  'repay', 'mint', 'bid', 'wire', 'reimburse', 'bridge',
+  'repay', 'mint', 'bid', 'wire', 'reimburse', 'bridge', 'spend',
 ];
 
 const VERB_TABLE = new Map<string, VerbEffect>();

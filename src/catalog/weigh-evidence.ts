@@ -47,7 +47,10 @@ export function decideCategory(evidence: readonly Evidence[], modifiers: Evidenc
 
   const money = items.filter((item) => item.signal === 'money').reduce((sum, item) => sum + item.weight, 0);
   const moneyVerb = facts.verbEffect === 'money';
-  const financial = !modifiers.messageOnly && money >= MONEY_THRESHOLD && (effect !== 'read' || moneyVerb);
+  // A name with no verb we know (`spend`, `zap`) that takes money fields is not trusted to be a lookup:
+  // missing a financial tool costs more than asking for approval on a quote.
+  const unknownVerb = facts.verbEffect === undefined;
+  const financial = !modifiers.messageOnly && money >= MONEY_THRESHOLD && (effect !== 'read' || moneyVerb || unknownVerb);
   const category: ToolCategory = financial ? 'financial' : top === 0 ? 'read' : effect;
 
   const supports = (item: Evidence): boolean => (financial ? item.signal === 'money' || (item.signal === effect && effect !== 'read') : item.signal === category);

@@ -1,24 +1,27 @@
 // The classifier measured on the hand-labelled set: per-category precision and recall and overall
-// accuracy, printed for the whole set, the development portion and the held-out portion.
+// accuracy, printed for the whole set, the development portion, the held-out portion and a second
+// reader's set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatReport, measure } from './accuracy-metrics.js';
-import { DEVELOPMENT_TOOLS, HELD_OUT_TOOLS, LABELLED_TOOLS } from './labelled-tools.js';
+import { DEVELOPMENT_TOOLS, HELD_OUT_TOOLS, LABELLED_TOOLS, REVIEW_TOOLS } from './labelled-tools.js';
 
 const whole = measure(LABELLED_TOOLS);
 const development = measure(DEVELOPMENT_TOOLS);
 // Held-out tools are classified with only their held-out siblings: nothing of the development set leaks in.
 const heldOut = measure(HELD_OUT_TOOLS);
+const review = measure(REVIEW_TOOLS);
 
 test('figures', () => {
-  console.log(['', formatReport('whole set', whole), formatReport('development', development), formatReport('held-out', heldOut), ''].join('\n'));
+  console.log(['', formatReport('whole set', whole), formatReport('development', development), formatReport('held-out', heldOut), formatReport('second reader', review), ''].join('\n'));
 });
 
 test('the set is big and broad enough to mean something', () => {
   assert.ok(LABELLED_TOOLS.length >= 300, `${LABELLED_TOOLS.length} tools`);
   const servers = new Set(LABELLED_TOOLS.map((item) => item.server));
   assert.ok(servers.size >= 30, `${servers.size} servers`);
-  assert.ok(HELD_OUT_TOOLS.length >= LABELLED_TOOLS.length * 0.18, `${HELD_OUT_TOOLS.length} held out`);
+  // The second reader's set is measured on its own; the held-out share is of the first author's tools.
+  assert.ok(HELD_OUT_TOOLS.length >= (LABELLED_TOOLS.length - REVIEW_TOOLS.length) * 0.18, `${HELD_OUT_TOOLS.length} held out`);
   for (const category of ['read', 'write', 'execute', 'destructive', 'financial'] as const) {
     assert.ok(LABELLED_TOOLS.filter((item) => item.label === category).length >= 20, `${category} has fewer than 20 examples`);
   }
