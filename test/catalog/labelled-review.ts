@@ -7,7 +7,7 @@ export const REVIEW_TOOLS: readonly LabelledTool[] = [
   t('billing', 'listInvoices', 'List invoices for a customer', 'customer', 'read'),
   t('billing', 'void_invoice', 'Void an open invoice so it can no longer be paid', 'invoice_id', 'financial'),
   t('billing', 'issue-credit-note', 'Issue a credit note against an invoice, reducing the amount owed', 'invoice|amount:integer|currency', 'financial'),
-  t('kubernetes', 'scale_deployment', 'Change the replica count of a Kubernetes deployment', 'name|replicas:integer', 'write'),
+  t('k8s-admin', 'scale_deployment', 'Change the replica count of a Kubernetes deployment', 'name|replicas:integer', 'write'),
   t('kubernetes', 'delete_namespace', 'Delete a namespace and every resource in it', 'namespace', 'destructive'),
   t('kubernetes', 'exec_in_pod', 'Run a command inside a running container', 'pod|command:array', 'execute'),
   t('kubernetes', 'get_pod_logs', 'Fetch the logs of a pod', 'pod', 'read'),
