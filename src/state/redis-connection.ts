@@ -1,4 +1,4 @@
-// Redis plumbing shared by the Redis-backed stores (approvals, grants): a fail-fast command
+// Redis plumbing shared by the Redis-backed stores (counters, approvals, grants): a fail-fast command
 // connection, Lua scripts run by SHA with a NOSCRIPT fallback, and a deadline on every operation.
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -45,7 +45,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   const { timeoutMs, label } = options;
   const logger = options.logger ?? silentLogger;
   const redis = new Redis(options.url, {
-    // As the counter store: no command waits for a missing connection or is replayed later.
+    // No command waits for a missing connection or is replayed later.
     enableOfflineQueue: false,
     commandTimeout: timeoutMs,
     connectTimeout: Math.max(timeoutMs, 1_000),

@@ -1,12 +1,11 @@
 // The shared counter store: counters in Redis, so several gateway replicas hold one limit exactly.
 // One script call per reserve (all counters or none), on Redis's clock; fails closed within `timeoutMs`.
-import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import type { LimitRequest } from '../policy/types.js';
 import type { CounterStore, Reservation, ReserveResult } from './counter-store.js';
+import { createRedisConnection, describeRedisFailure, redisScript } from './redis-connection.js';
 import { PEEK_SCRIPT, RESERVE_SCRIPT, ROLLBACK_SCRIPT } from './redis-scripts.js';
 import { CALENDAR_UNIT_MS, isValidAmount, windowLengthMs } from './windows.js';
 
@@ -35,23 +34,9 @@ export const DEFAULT_REDIS_TIMEOUT_MS = 500;
 /** Keys live this long past the end of their window. With Redis time a window ends on the same
  *  clock its key expires by, so a little is enough; a test clock needs more. */
 const TTL_SLACK_MS = { redis: 1_000, clock: 600_000 } as const;
-/** Connection errors are logged at most this often; every refused call is still audited. */
-const ERROR_LOG_INTERVAL_MS = 5_000;
-
-interface Script {
-  source: string;
-  sha: string;
-}
-
-function script(source: string): Script {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
-
-const RESERVE = script(RESERVE_SCRIPT);
-const ROLLBACK = script(ROLLBACK_SCRIPT);
-const PEEK = script(PEEK_SCRIPT);
-
-class DeadlineError extends Error {}
+const RESERVE = redisScript(RESERVE_SCRIPT);
+const ROLLBACK = redisScript(ROLLBACK_SCRIPT);
+const PEEK = redisScript(PEEK_SCRIPT);
 
 export function createRedisCounterStore(options: RedisCounterStoreOptions): RedisCounterStore {
   const prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
@@ -60,55 +45,15 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const slack = String(TTL_SLACK_MS[timeSource]);
-  const redis = new Redis(options.url, {
-    // Nothing waits for a connection that is not there: a command fails at once while
-    // disconnected, after `timeoutMs` when Redis is slow, and is never replayed later.
-    enableOfflineQueue: false,
-    commandTimeout: timeoutMs,
-    connectTimeout: Math.max(timeoutMs, 1_000),
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    // Keep reconnecting, quickly at first, so calls pass again soon after Redis is back.
-    retryStrategy: (attempt) => Math.min(50 * attempt, 1_000),
-  });
-  let lastErrorLogAt = Number.NEGATIVE_INFINITY;
-  let failing = false;
-  redis.on('error', (error: Error) => {
-    failing = true;
-    const now = Date.now();
-    if (now - lastErrorLogAt < ERROR_LOG_INTERVAL_MS) return;
-    lastErrorLogAt = now;
-    logger.error({ err: error.message }, 'redis counter store: connection error; calls that need a counter are denied until it is back');
-  });
-  redis.on('ready', () => {
-    if (failing) logger.warn('redis counter store: reconnected');
-    failing = false;
-  });
+  // The connection fails fast: a command fails at once while disconnected, after `timeoutMs` when
+  // Redis is slow, is never replayed later, and reconnects quickly once Redis is back.
+  const connection = createRedisConnection({ url: options.url, timeoutMs, label: 'redis counter store (calls that need a counter are denied until it is back)', logger });
   let closed = false;
 
   const now = (): string => (timeSource === 'clock' ? String(clock.now()) : '');
 
-  /** EVALSHA, falling back to EVAL when Redis lost its script cache (a restart, SCRIPT FLUSH). */
-  async function run(which: Script, args: readonly string[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(which.sha, 0, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(which.source, 0, ...args);
-    }
-  }
-
-  /** The whole operation is bounded, NOSCRIPT fallback included. */
-  function withDeadline<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineError(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-  }
-
   function rollbackById(id: string): Promise<unknown> {
-    return withDeadline(run(ROLLBACK, [prefix, id]));
+    return connection.run(ROLLBACK, [prefix, id]);
   }
 
   async function reserve(requests: readonly LimitRequest[]): Promise<ReserveResult> {
@@ -121,12 +66,12 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
     for (const request of requests) args.push(...requestArgs(request));
     let reply: unknown;
     try {
-      reply = await withDeadline(run(RESERVE, args));
+      reply = await connection.run(RESERVE, args);
     } catch (error) {
       // The script may still run (Redis was only slow): undo it, queued behind it on the same
       // connection. If that fails too, the reservation counts until its window ends (the safe error).
       rollbackById(reservation.id).catch(() => undefined);
-      return { kind: 'unavailable', reason: describeFailure(error, timeoutMs) };
+      return { kind: 'unavailable', reason: describeRedisFailure(error, timeoutMs) };
     }
     return parseReserveReply(reply, requests, reservation);
   }
@@ -136,7 +81,7 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
     commit: async (reservation) => {
       if (reservation.requests.length === 0) return;
       // The counts stand; deleting the record is what makes a later rollback a no-op.
-      await withDeadline(redis.del(`${prefix}rsv:${reservation.id}`));
+      await connection.bounded(connection.redis.del(`${prefix}rsv:${reservation.id}`));
     },
     rollback: async (reservation) => {
       if (reservation.requests.length === 0) return;
@@ -145,30 +90,12 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
     peek: async ({ key, window }) => {
       const kind = window.kind === 'calendar' ? 'c' : 's';
       const ms = window.kind === 'calendar' ? CALENDAR_UNIT_MS[window.unit] : windowLengthMs(window);
-      return Number(await withDeadline(run(PEEK, [prefix, now(), key, kind, String(ms)])));
+      return Number(await connection.run(PEEK, [prefix, now(), key, kind, String(ms)]));
     },
-    ready: (withinMs = timeoutMs) => {
-      if (redis.status === 'ready') return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          redis.off('ready', onReady);
-          resolve(false);
-        }, withinMs);
-        const onReady = (): void => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-        redis.once('ready', onReady);
-      });
-    },
+    ready: (withinMs = timeoutMs) => connection.ready(withinMs),
     close: async () => {
-      if (closed) return;
       closed = true;
-      try {
-        await withDeadline(redis.quit());
-      } catch {
-        redis.disconnect();
-      }
+      await connection.close();
     },
   };
 }
@@ -188,11 +115,4 @@ function parseReserveReply(reply: unknown, requests: readonly LimitRequest[], re
   }
   if (outcome === 'invalid' && request) return { kind: 'unavailable', reason: `invalid amount ${request.amount} for counter ${request.counter}` };
   return { kind: 'unavailable', reason: `unexpected reply from redis: ${JSON.stringify(reply)}` };
-}
-
-function describeFailure(error: unknown, timeoutMs: number): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof DeadlineError || /timed out/i.test(message)) return `redis did not answer within ${timeoutMs} ms`;
-  if (/writeable|enableOfflineQueue|Connection is closed/i.test(message)) return `redis is not connected (${message})`;
-  return `redis: ${message}`;
 }
