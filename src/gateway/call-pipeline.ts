@@ -5,7 +5,7 @@ import type { AuditEvent, AuditSink, UpstreamStatus } from '../audit/audit-sink.
 import type { Clock } from '../lib/clock.js';
 import { hashArguments } from '../lib/hash.js';
 import type { Logger } from '../lib/logger.js';
-import type { CallFacts, LimitRequest, Outcome } from '../policy/types.js';
+import type { CallFacts, Decision, LimitRequest, Outcome } from '../policy/types.js';
 import { isErrorResponse, resultResponse, type JsonRpcRequest, type JsonRpcResponse } from '../protocol/jsonrpc.js';
 import { approvalDeniedResult, policyDeniedResult } from '../protocol/tool-results.js';
 import { wireError } from '../protocol/wire-errors.js';
@@ -72,13 +72,15 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
   };
   const audit = auditCall;
 
-  let decision;
-  try {
-    decision = ctx.policy.decide(facts);
-  } catch (error) {
-    deps.logger.error({ err: error, server: ctx.server, tool: name }, 'policy evaluation failed; denying');
-    decision = { kind: 'deny' as const, rule: 'engine', reason: 'the policy could not be evaluated for this call' };
-  }
+  const decideSafely = (): Decision => {
+    try {
+      return ctx.policy.decide(facts);
+    } catch (error) {
+      deps.logger.error({ err: error, server: ctx.server, tool: name }, 'policy evaluation failed; denying');
+      return { kind: 'deny', rule: 'engine', reason: 'the policy could not be evaluated for this call' };
+    }
+  };
+  const decision = decideSafely();
 
   switch (decision.kind) {
     case 'hidden':
@@ -107,7 +109,15 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
         audit({ decision: 'approval', rule: decision.rule, reason: text, approvalId: outcome.approvalId }, 'not_sent');
         return resultResponse(request.id, { content: [{ type: 'text', text: `[APPROVAL PENDING] ${text}` }], isError: true, _meta: { toolgate: { decision: 'approval', rule: decision.rule, approvalId: outcome.approvalId } } });
       }
-      return reserveAndForward(decision.rule, decision.limits, 'approval', outcome);
+      // A hold can last long enough for the policy to change (a reload, a drift hold): judge again.
+      const now = decideSafely();
+      if (now.kind === 'hidden' || now.kind === 'deny') {
+        await outcome.release?.().catch((error: unknown) => deps.logger.error({ err: error, approval: outcome.approvalId }, 'could not give an approval back'));
+        if (now.kind === 'deny') return deny(now);
+        audit({ decision: 'deny', rule: now.rule, reason: now.reason }, 'not_sent');
+        return wireError('UNKNOWN_TOOL', request.id, `Unknown tool: ${name}`);
+      }
+      return reserveAndForward(decision.rule, now.limits, 'approval', outcome);
     }
     case 'allow':
       return reserveAndForward(decision.rule, decision.limits, 'allow');
