@@ -26,6 +26,10 @@ const UNKNOWN_TOOL_GAP_MS = 10_000;
 const MAX_PAGES = 1000;
 /** A stdio child starting up may take a while to answer initialize. */
 const STARTUP_ALLOWANCE_MS = 30_000;
+/** Opening the listing connection (a child's start-up included) gets the same allowance. */
+const CONNECT_LIMIT_MS = STARTUP_ALLOWANCE_MS;
+/** How long a stop waits for listings still running. */
+const CLOSE_LIMIT_MS = 2_000;
 
 /** `enabled` false: every refresh is a no-op (the catalog is kept from the sessions' listings only). */
 export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRuntime>, catalog: CatalogService, logger: Logger, enabled = true): CatalogRefresher {
@@ -90,14 +94,15 @@ export function createCatalogRefresher(runtimes: ReadonlyMap<string, ServerRunti
       closed = true;
       for (const timer of timers.values()) clearTimeout(timer);
       await Promise.allSettled([...links].map((link) => link.close()));
-      await Promise.allSettled([...running.values()]);
+      // A listing stuck where nothing can interrupt it must not hold the gateway's stop forever.
+      await Promise.race([Promise.allSettled([...running.values()]), new Promise((resolve) => setTimeout(resolve, CLOSE_LIMIT_MS).unref())]);
     },
   };
 }
 
 /** initialize → notifications/initialized → every tools/list page → close. */
 async function listOverLink(runtime: ServerRuntime, links: Set<UpstreamLink>, stopped: () => boolean): Promise<unknown[]> {
-  const link = await runtime.connect();
+  const link = await connectWithin(runtime, CONNECT_LIMIT_MS);
   // The gateway began to stop while the connection opened: it would not be closed by close().
   if (stopped()) {
     await link.close().catch(() => undefined);
@@ -166,4 +171,32 @@ async function listOverLink(runtime: ServerRuntime, links: Set<UpstreamLink>, st
     links.delete(link);
     await link.close().catch(() => undefined);
   }
+}
+
+/** Opens a listing connection, or fails after `limitMs` (a server that accepts and never answers,
+ *  e.g. an SSE endpoint that sends no `endpoint` event); a connection that opens late is closed. */
+function connectWithin(runtime: ServerRuntime, limitMs: number): Promise<UpstreamLink> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new Error(`no connection within ${limitMs} ms`));
+    }, limitMs);
+    timer.unref();
+    runtime.connect().then(
+      (link) => {
+        clearTimeout(timer);
+        if (settled) return void link.close().catch(() => undefined);
+        settled = true;
+        resolve(link);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (!settled) {
+          settled = true;
+          reject(error as Error);
+        }
+      },
+    );
+  });
 }
