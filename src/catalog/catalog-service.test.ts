@@ -81,3 +81,26 @@ test('catalog service: releasedHolds names the servers whose held tools were acc
   assert.deepEqual(catalog.releasedHolds(), ['db']);
   assert.deepEqual(catalog.releasedHolds(), []);
 });
+
+test('catalog service: invalid and colliding names are flagged and refused (catalog.name); matching stays exact', () => {
+  const { catalog } = setUp();
+  catalog.observe('fs', [tool('read file', 'Read a file.'), tool('delete-file', 'Delete a file.'), tool('delete_file', 'Delete a file.'), tool('list_dir', 'List a directory.')]);
+  const flagsOf = (name: string) => catalog.list('fs').find((entry) => entry.name === name)?.flags ?? [];
+  assert.ok(flagsOf('read file').some((flag) => flag.startsWith('invalid_name: name has " " (U+0020) at position 5')));
+  assert.ok(flagsOf('delete_file').some((flag) => flag.startsWith('name_collision: "delete_file" is the same name as "delete-file"')));
+  assert.equal(catalog.holdOf('fs', 'read file')?.rule, 'catalog.name');
+  assert.equal(catalog.holdOf('fs', 'delete-file')?.rule, 'catalog.name');
+  assert.equal(catalog.holdOf('fs', 'delete_file')?.rule, 'catalog.name');
+  assert.equal(catalog.holdOf('fs', 'list_dir'), undefined);
+  // An unlisted spelling of a listed tool is refused too, not matched to it; an unlisted valid name is not held.
+  assert.match(catalog.holdOf('fs', 'List_Dir')?.reason ?? '', /^name_collision: "List_Dir" is not listed, but is the same name as listed "list_dir"/);
+  assert.equal(catalog.holdOf('fs', 'other_tool'), undefined);
+  // A name the spec does not allow is refused even before any listing.
+  assert.equal(catalog.holdOf('new-server', 'rm -rf')?.rule, 'catalog.name');
+  // Accepting does not release a name hold.
+  catalog.accept('fs', 'delete_file');
+  assert.equal(catalog.holdOf('fs', 'delete_file')?.rule, 'catalog.name');
+  // Once the collision is gone from the listing, the remaining tool is released.
+  catalog.observe('fs', [tool('delete_file', 'Delete a file.'), tool('list_dir', 'List a directory.')]);
+  assert.equal(catalog.holdOf('fs', 'delete_file'), undefined);
+});

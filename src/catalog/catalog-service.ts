@@ -8,6 +8,7 @@ import type { DriftAction, ToolClass } from '../policy/types.js';
 import type { CatalogChange, CatalogEntry, CatalogStore, ObservedTool } from './catalog-store.js';
 import { classifyTools } from './classify-tool.js';
 import { toolFingerprint } from './fingerprint.js';
+import { invalidNameReason, isNameFlag, nameFlag, nameKey } from './tool-names.js';
 import type { ToolDefinition } from './tool-types.js';
 
 /** The policy fields drift obeys (`on_change`, `on_new`). */
@@ -18,7 +19,7 @@ export interface DriftPolicy {
 
 /** Why a tool is held: answered as an unknown tool, audited with this rule and reason. */
 export interface Hold {
-  rule: 'catalog.changed' | 'catalog.new';
+  rule: 'catalog.changed' | 'catalog.new' | 'catalog.name';
   reason: string;
 }
 
@@ -37,7 +38,8 @@ export interface CatalogService {
   observe(server: string, tools: readonly unknown[]): CatalogChange[];
   /** The tool's class, from memory; undefined while the catalog has not seen the tool. */
   classOf(server: string, tool: string): ToolClass | undefined;
-  /** Whether drift holds the tool; a held tool is re-read from the store, so an accept from
+  /** Whether the tool is refused: its name is invalid or collides (`catalog.name`, never released
+   *  by an accept), or drift holds it; a drift-held tool is re-read from the store, so an accept from
    *  another process (the CLI) releases it at once. */
   holdOf(server: string, tool: string): Hold | undefined;
   /** Whether the catalog has seen the tool. */
@@ -108,6 +110,8 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
 
   function holdOf(server: string, tool: string): Hold | undefined {
     const entries = cache.get(server);
+    const named = nameHold(tool, entries);
+    if (named) return named;
     const cached = entries?.get(tool);
     if (!cached || !entries) return undefined;
     const policy = options.driftPolicy(server);
@@ -146,6 +150,24 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
       return accepted;
     },
   };
+}
+
+/** A name the spec does not allow, one flagged as colliding in the server's listing, or an unlisted
+ *  spelling of a listed tool (`Delete_File` when only `delete_file` exists): refused, never matched loosely. */
+function nameHold(tool: string, entries: ReadonlyMap<string, CatalogEntry> | undefined): Hold | undefined {
+  const invalid = invalidNameReason(tool);
+  if (invalid !== undefined) return { rule: 'catalog.name', reason: nameFlag({ kind: 'invalid_name', name: tool, reason: invalid }) };
+  const cached = entries?.get(tool);
+  if (cached) {
+    const flag = cached.flags.find(isNameFlag);
+    return flag === undefined ? undefined : { rule: 'catalog.name', reason: flag };
+  }
+  if (!entries) return undefined;
+  const key = nameKey(tool);
+  for (const name of entries.keys()) {
+    if (nameKey(name) === key) return { rule: 'catalog.name', reason: `name_collision: "${tool}" is not listed, but is the same name as listed "${name}" after normalisation` };
+  }
+  return undefined;
 }
 
 export function holdFor(entry: CatalogEntry, policy: DriftPolicy | undefined): Hold | undefined {

@@ -8,6 +8,7 @@ import { poisoningFlags } from './poisoning.js';
 import { riskOf } from './risk-level.js';
 import { schemaEvidence } from './schema-evidence.js';
 import { indexSiblings, siblingEvidence, type SiblingIndex } from './sibling-evidence.js';
+import { checkToolNames, nameFlag } from './tool-names.js';
 import { decideCategory } from './weigh-evidence.js';
 import type { Evidence, EvidenceModifiers, ToolClassification, ToolDefinition } from './tool-types.js';
 
@@ -17,16 +18,19 @@ import type { Evidence, EvidenceModifiers, ToolClassification, ToolDefinition } 
  */
 export function classifyTool(tool: ToolDefinition, siblings: readonly (ToolDefinition | string)[] = []): ToolClassification {
   const names = siblings.map((sibling) => (typeof sibling === 'string' ? sibling : sibling.name));
-  return classifyWithSiblings(tool, indexSiblings(names));
+  const nameFlags = (checkToolNames([tool.name, ...names]).get(tool.name) ?? []).map(nameFlag);
+  return classifyWithSiblings(tool, indexSiblings(names), nameFlags);
 }
 
 /** Classifies every tool of one server, each with the others as its siblings. */
 export function classifyTools(tools: readonly ToolDefinition[]): ToolClassification[] {
   const index = indexSiblings(tools.map((tool) => tool.name));
-  return tools.map((tool) => classifyWithSiblings(tool, index));
+  const names = checkToolNames(tools.map((tool) => tool.name));
+  return tools.map((tool) => classifyWithSiblings(tool, index, (names.get(tool.name) ?? []).map(nameFlag)));
 }
 
-function classifyWithSiblings(tool: ToolDefinition, siblings: SiblingIndex): ToolClassification {
+/** `nameFlags`: what is wrong with the name among its siblings' (invalid, colliding). */
+function classifyWithSiblings(tool: ToolDefinition, siblings: SiblingIndex, nameFlags: string[]): ToolClassification {
   const name = nameEvidence(tool.name);
   const description = descriptionEvidence(tool.description, name.facts.verb);
   const siblingsRead = siblingEvidence(name.facts, siblings, tool.name);
@@ -42,7 +46,7 @@ function classifyWithSiblings(tool: ToolDefinition, siblings: SiblingIndex): Too
   const risk = riskOf(decision.category, tool, name.facts.words);
   const reasons = [...decision.reasons, ...annotationNotes(tool.annotations)];
   if (risk.reason) reasons.push(risk.reason);
-  const flags = [...annotationContradictions(tool.annotations, decision.category, decision.reasons[0]), ...poisoningFlags(tool)];
+  const flags = [...nameFlags, ...annotationContradictions(tool.annotations, decision.category, decision.reasons[0]), ...poisoningFlags(tool)];
   return {
     name: tool.name,
     category: decision.category,

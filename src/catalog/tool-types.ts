@@ -59,7 +59,7 @@ export interface ToolClassification {
   confidence: number;
   /** Why, strongest first: which words, schema properties, annotations or siblings. */
   reasons: string[];
-  /** Things an operator should look at: `annotation_contradiction: …`, `invisible_unicode: …`, `model_instruction: …`. */
+  /** Things an operator should look at: `invalid_name: …`, `name_collision: …` (refused), `annotation_contradiction: …`, `invisible_unicode: …`, `model_instruction: …`. */
   flags: string[];
   /** SHA-256 of the canonical definition; see fingerprint.ts. */
   fingerprint: string;

@@ -1,6 +1,7 @@
 // Puts the catalog between a server's sessions and its policy: calls are judged with the tool's
-// class, tools that drift holds are hidden and refused as unknown, and every listing a session
-// receives (or a list_changed it hears) keeps the catalog current.
+// class, tools that drift holds or whose names are refused (invalid, colliding) are hidden and
+// refused as unknown, and every listing a session receives (or a list_changed it hears) keeps the
+// catalog current.
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Logger } from '../lib/logger.js';
 import type { Decision } from '../policy/types.js';

@@ -54,6 +54,17 @@ describe('engine: default and listing', () => {
     assert.equal(outcome(engine.decide(call('toString'))), 'deny default');
     assert.equal(outcome(engine.decide(call('constructor'))), 'allow tools.constructor');
   });
+
+  test('tool names are not normalised: case, separators and Unicode forms are other tools', () => {
+    const engine = engineFor({ version: '1', default: 'allow', tools: { delete_file: { action: 'deny' } }, hide: ['drop_table'] });
+    assert.equal(outcome(engine.decide(call('delete_file'))), 'deny tools.delete_file.action');
+    for (const name of ['Delete_File', 'delete-file', 'delete.file', 'ｄelete_file', 'delete_file ']) {
+      assert.equal(outcome(engine.decide(call(name))), 'allow default', name);
+    }
+    assert.equal(engine.isHidden('drop_table'), true);
+    assert.equal(engine.isHidden('Drop_Table'), false);
+    assert.equal(engine.isHidden('drop-table'), false);
+  });
 });
 
 describe('engine: hide', () => {
