@@ -32,13 +32,30 @@ function setUp(rawPolicy: unknown, store: CatalogStore = createMemoryCatalogStor
 const facts = (tool: string) => ({ server: 'db', tool, args: {}, grantId: 'grt_1' });
 const listing = (tools: Array<Record<string, unknown>>) => ({ tools });
 
-test('catalog gate: the class from the catalog reaches the engine; unseen tools fall to the default and ask for a listing', () => {
-  const { gate, scheduled } = setUp({ version: '1', default: 'deny', classes: { read: {} } });
+test('catalog gate: the class from the catalog reaches the engine; unseen tools are refused under classes and ask for a listing', () => {
+  const { gate, scheduled } = setUp({ version: '1', default: 'allow', classes: { read: {}, destructive: { action: 'deny' } } });
   gate.observeListing(undefined, listing([{ name: 'read_rows', description: 'Read rows from a table.' }]));
   assert.equal(gate.decider.decide(facts('read_rows')).rule, 'classes.read');
   assert.deepEqual(scheduled, []);
-  assert.equal(gate.decider.decide(facts('drop_table')).rule, 'default');
+  // Its class is unknown, so `classes.destructive` cannot be applied: refused, never let through by default.
+  const unseen = gate.decider.decide(facts('drop_table'));
+  assert.equal(unseen.kind, 'deny');
+  assert.equal(unseen.rule, 'catalog.unknown');
   assert.deepEqual(scheduled, ['db:unknown_tool']);
+});
+
+test('catalog gate: without classes or on_new, an unseen tool falls to the default', () => {
+  const { gate, scheduled } = setUp({ version: '1', default: 'allow' });
+  gate.observeListing(undefined, listing([{ name: 'read_rows', description: 'Read rows from a table.' }]));
+  assert.equal(gate.decider.decide(facts('other_tool')).rule, 'default');
+  assert.deepEqual(scheduled, ['db:unknown_tool']);
+});
+
+test('catalog gate: under on_new: block, a tool the catalog has not seen is refused until it is listed', () => {
+  const { gate } = setUp({ version: '1', default: 'allow', on_new: 'block' });
+  const decision = gate.decider.decide(facts('brand_new'));
+  assert.equal(decision.kind, 'deny');
+  assert.equal(decision.rule, 'catalog.unknown');
 });
 
 test('catalog gate: a held tool is hidden and refused with the catalog rule', () => {

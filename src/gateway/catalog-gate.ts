@@ -4,7 +4,7 @@
 // catalog current.
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Logger } from '../lib/logger.js';
-import type { Decision } from '../policy/types.js';
+import type { Decision, Policy } from '../policy/types.js';
 import type { CatalogRefresher } from './catalog-refresh.js';
 import type { PolicyDecider, PolicyHolder } from './policy-holder.js';
 
@@ -43,8 +43,11 @@ export function createCatalogGate(options: CatalogGateOptions): CatalogGate {
       if (hold) return { kind: 'hidden', rule: hold.rule, reason: hold.reason } satisfies Decision;
       const toolClass = catalog.classOf(server, facts.tool);
       if (toolClass === undefined) {
-        // Not catalogued yet (the server just added it?): judged by the default now, and listed soon.
+        // Not catalogued yet (the server just added it?): listed soon. Until then a policy that
+        // governs by class or holds new tools cannot judge it, and refuses it (fail closed).
         refresher.schedule(server, 'unknown_tool');
+        const unjudgeable = needsCatalog(policy.policy, facts.tool);
+        if (unjudgeable) return { kind: 'deny', rule: 'catalog.unknown', reason: `tool "${facts.tool}" is not in the catalog yet, so ${unjudgeable}; try again in a few seconds` };
         return policy.decide(facts);
       }
       return policy.decide({ ...facts, toolClass });
@@ -68,4 +71,12 @@ export function createCatalogGate(options: CatalogGateOptions): CatalogGate {
     },
     toolsChanged: () => refresher.schedule(server, 'list_changed'),
   };
+}
+
+/** Why a tool the catalog has not seen cannot be judged by this policy, or undefined when it can. */
+function needsCatalog(current: Policy, tool: string): string | undefined {
+  if (current.onNew === 'block') return 'whether it is new (on_new: block) is unknown';
+  const ownEntry = Object.hasOwn(current.tools, tool);
+  if (!ownEntry && current.classes !== undefined && Object.keys(current.classes).length > 0) return 'its class (for the policy\'s classes) is unknown';
+  return undefined;
 }

@@ -74,8 +74,8 @@ describe('catalog: class policies', () => {
   });
 
   test('a destructive tool the server adds is governed by its class the moment it appears', async () => {
-    // Before the server has it, the call is judged like any unknown tool: the default.
-    assertDenied(await call(client, 'delete_all_notes'), 'default');
+    // Before the catalog has it, its class is unknown: refused (fail closed), never judged by the default.
+    assertDenied(await call(client, 'delete_all_notes'), 'catalog.unknown');
     tools.set([READ, WRITE, RUN, DESTROY]);
     // The server announces list_changed; the gateway lists the tools again on its own connection.
     await waitFor('the new tool in the catalog', () => gw.gateway.catalog.classOf('notes', 'delete_all_notes') === 'destructive');
