@@ -1,12 +1,14 @@
-// Tells an outside service (chat bot, pager) of every new approval: a JSON POST whose raw body is
-// signed with HMAC-SHA256. A failing webhook is logged and never holds up or denies the call.
+// Tells an outside service (chat bot, pager) of every new approval: a JSON POST signed with
+// HMAC-SHA256 over its timestamp and raw body (so a captured delivery cannot be replayed later).
+// A failing webhook is logged and never holds up or denies the call.
 import { createHmac } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
 import type { Approval } from './approval-store.js';
 
 export interface ApprovalWebhookOptions {
   url: string;
-  /** Signs the body (`X-Toolgate-Signature: sha256=<hex>`); without it the body is unsigned. */
+  /** Signs `<timestamp>.<body>` (`X-Toolgate-Signature: sha256=<hex>`, `X-Toolgate-Timestamp: <ms>`);
+   *  without it the body is unsigned. */
   secret?: string;
   logger: Logger;
   timeoutMs?: number;
@@ -20,9 +22,11 @@ export interface ApprovalWebhook {
 }
 
 export const SIGNATURE_HEADER = 'X-Toolgate-Signature';
+export const TIMESTAMP_HEADER = 'X-Toolgate-Timestamp';
 
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/** The signature a receiver recomputes: HMAC-SHA256 of `<timestamp>.<raw body>`. */
+export function signDelivery(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
 export function createApprovalWebhook(options: ApprovalWebhookOptions): ApprovalWebhook {
@@ -33,7 +37,11 @@ export function createApprovalWebhook(options: ApprovalWebhookOptions): Approval
   async function post(approval: Approval): Promise<void> {
     const body = JSON.stringify({ event: 'approval.requested', approval });
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'toolgate' };
-    if (secret) headers[SIGNATURE_HEADER] = signBody(secret, body);
+    if (secret) {
+      const timestamp = String(Date.now());
+      headers[TIMESTAMP_HEADER] = timestamp;
+      headers[SIGNATURE_HEADER] = signDelivery(secret, timestamp, body);
+    }
     try {
       const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
       await response.body?.cancel().catch(() => undefined);

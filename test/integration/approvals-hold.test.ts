@@ -106,10 +106,13 @@ test('approved while held: the call runs once and the agent gets the real result
   assert.ok(events.every((event) => event.argHash === approval.argsHash && event.argKeys.join() === 'amount,to'));
 });
 
-test('the webhook is told of every new approval, with an HMAC-SHA256 signature of the raw body', async () => {
+test('the webhook is told of every new approval, with an HMAC-SHA256 signature of its timestamp and raw body', async () => {
   await gateway.webhook!.idle();
   const delivery = await waitFor('a webhook delivery', () => deliveries[0]);
-  const expected = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(delivery.body).digest('hex')}`;
+  // Signed over the timestamp and the raw body, so a receiver can refuse a replayed (stale) delivery.
+  const timestamp = String(delivery.headers['x-toolgate-timestamp']);
+  assert.ok(Math.abs(Date.now() - Number(timestamp)) < 60_000, `a fresh timestamp: ${timestamp}`);
+  const expected = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${delivery.body}`).digest('hex')}`;
   assert.equal(delivery.headers['x-toolgate-signature'], expected);
   assert.equal(delivery.headers['content-type'], 'application/json');
   const payload = JSON.parse(delivery.body) as { event: string; approval: Approval };
