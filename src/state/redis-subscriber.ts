@@ -46,9 +46,15 @@ export function createRedisSubscriber(options: RedisSubscriberOptions): RedisSub
       redis.emit('toolgate:subscribed');
       for (const listener of [...subscribed]) listener();
     } catch (error) {
-      // The connection dropped mid-way; the next 'ready' tries again.
       if (!closed) logger.warn({ err: (error as Error).message }, 'redis subscriber: subscribe failed; retrying on reconnect');
+      resubscribeLater();
     }
+  }
+
+  /** A connection that is up but did not subscribe is dropped, so the next 'ready' subscribes again
+   *  (a dropped one reconnects by itself). Without this, wake-ups would silently stop. */
+  function resubscribeLater(): void {
+    if (!closed && redis.status === 'ready') redis.disconnect(true);
   }
 
   redis.on('ready', () => void subscribeAll());
@@ -65,7 +71,13 @@ export function createRedisSubscriber(options: RedisSubscriberOptions): RedisSub
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        if (redis.status === 'ready') redis.subscribe(channel).catch(() => undefined);
+        if (redis.status === 'ready') {
+          redis.subscribe(channel).catch((error: unknown) => {
+            if (closed) return;
+            logger.warn({ err: (error as Error).message, channel }, 'redis subscriber: subscribe failed; reconnecting');
+            resubscribeLater();
+          });
+        }
       }
       set.add(listener);
       return () => set.delete(listener);
