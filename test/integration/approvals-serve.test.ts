@@ -11,30 +11,15 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Approval } from '../../src/approvals/approval-store.js';
 import { COUNTING_SERVER, TOOLGATE_CLI } from '../helpers/paths.js';
+import { runToolgate, type CliRun } from '../helpers/run-toolgate.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 import { assertAllowed, call, createCallLog, metaOf, textOf, waitFor, type CallLog } from '../helpers/tool-calls.js';
 
 const POLICY = { version: '1', default: 'allow', tools: { delete_everything: { action: 'require_approval', reason: 'a human must confirm a wipe' } } };
 const ADMIN_TOKEN = 'serve-admin-token-0123456789';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function toolgate(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // Every command reads the whole config, so the variables it names must be set.
-    const child = spawn(process.execPath, [TOOLGATE_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOOLGATE_ADMIN_TOKEN: ADMIN_TOKEN } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// Every command reads the whole config, so the variables it names must be set.
+const toolgate = (args: readonly string[]): Promise<CliRun> => runToolgate(args, { TOOLGATE_ADMIN_TOKEN: ADMIN_TOKEN });
 
 let dir: TempDir;
 let log: CallLog;

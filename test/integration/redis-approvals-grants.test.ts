@@ -5,12 +5,11 @@
 // loses its open stream on C well within a second.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Approval } from '../../src/approvals/approval-store.js';
-import { TOOLGATE_CLI } from '../helpers/paths.js';
 import { deleteKeys, randomKeyPrefix, redisClient, requireRedis, TEST_REDIS_URL } from '../helpers/redis.js';
+import { runToolgate, type CliRun } from '../helpers/run-toolgate.js';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process.js';
 import { startCountingHttp, type HttpFixture } from '../helpers/spawn-http-server.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
@@ -23,23 +22,7 @@ const OLD_POLL_MS = 200;
 /** The median wake-up must be well under the old poll interval; no single one may reach it. */
 const WAKE_MEDIAN_BOUND_MS = 100;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function toolgate(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TOOLGATE_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const toolgate = (args: readonly string[]): Promise<CliRun> => runToolgate(args);
 
 interface Replica {
   name: string;

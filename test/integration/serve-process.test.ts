@@ -10,27 +10,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { AuditEvent } from '../../src/audit/audit-sink.js';
 import { COUNTING_SERVER, TOOLGATE_CLI } from '../helpers/paths.js';
+import { runToolgate, type CliRun } from '../helpers/run-toolgate.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 import { assertAllowed, assertDenied, call, createCallLog, textOf, waitFor, type CallLog, type ToolResult } from '../helpers/tool-calls.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `toolgate …` to completion. */
-function toolgate(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TOOLGATE_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const toolgate = (args: readonly string[]): Promise<CliRun> => runToolgate(args);
 
 const POLICY = { version: '1', default: 'allow', tools: { delete_everything: { action: 'deny', reason: 'never' } } };
 
