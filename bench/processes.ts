@@ -2,7 +2,7 @@
 // descendant they start, and ended on stop, on failure and on exit, so no run leaves an orphan.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 
 export interface BenchChild {
   readonly pid: number;
@@ -162,17 +162,6 @@ export function spawnChild(label: string, command: string, args: readonly string
       leaders.delete(pid);
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once a TCP connection to 127.0.0.1:port succeeds. */

@@ -3,7 +3,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { EVERYTHING_SERVER, packageBin } from '../test/helpers/paths.js';
 import { connectHttp, connectStdio } from './connect.js';
-import { freePort, spawnChild, waitForPort } from './processes.js';
+import { freePort } from '../test/helpers/spawn-http-server.js';
+import { spawnChild, waitForPort } from './processes.js';
 import { startToolgateTarget } from './toolgate-target.js';
 
 export type TargetName = 'direct' | 'toolgate' | 'supergateway' | 'mcp-proxy';
@@ -42,26 +43,30 @@ const direct: TargetDefinition = {
   }),
 };
 
+/** Starts a plain proxy on a free port (`args` names it) and waits until it accepts connections. */
+async function startHttpPeer(name: TargetName, args: (port: number) => string[]): Promise<RunningTarget> {
+  const port = await freePort();
+  const child = spawnChild(name, process.execPath, args(port));
+  try {
+    await waitForPort(port, child, START_TIMEOUT_MS);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  const endpoint = `http://127.0.0.1:${port}/mcp`;
+  return { name, endpoint, connect: () => connectHttp(endpoint), stop: () => child.stop() };
+}
+
 const supergateway: TargetDefinition = {
   name: 'supergateway',
   setup:
     'supergateway --stdio "<server>" --outputTransport streamableHttp --stateful --port N --logLevel none (one server process per session; ' +
     'its default logLevel "info" prints every message, so it is silenced like toolgate, which logs no per-call line)',
-  start: async () => {
-    const bin = packageBin('supergateway');
-    const port = await freePort();
-    const stdio = UPSTREAM_COMMAND.map(shellQuote).join(' ');
-    const args = [bin, '--stdio', stdio, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(port), '--logLevel', 'none'];
-    const child = spawnChild('supergateway', process.execPath, args);
-    try {
-      await waitForPort(port, child, START_TIMEOUT_MS);
-    } catch (error) {
-      await child.stop();
-      throw error;
-    }
-    const endpoint = `http://127.0.0.1:${port}/mcp`;
-    return { name: 'supergateway', endpoint, connect: () => connectHttp(endpoint), stop: () => child.stop() };
-  },
+  start: () =>
+    startHttpPeer('supergateway', (port) => [
+      packageBin('supergateway'), '--stdio', UPSTREAM_COMMAND.map(shellQuote).join(' '), '--outputTransport', 'streamableHttp',
+      '--stateful', '--port', String(port), '--logLevel', 'none',
+    ]),
 };
 
 const mcpProxy: TargetDefinition = {
@@ -69,20 +74,8 @@ const mcpProxy: TargetDefinition = {
   setup:
     'mcp-proxy --host 127.0.0.1 --port N --server stream -- <server> (defaults otherwise: stateful sessions, event store on; ' +
     'one server process shared by every session)',
-  start: async () => {
-    const bin = packageBin('mcp-proxy');
-    const port = await freePort();
-    const args = [bin, '--host', '127.0.0.1', '--port', String(port), '--server', 'stream', '--', ...UPSTREAM_COMMAND];
-    const child = spawnChild('mcp-proxy', process.execPath, args);
-    try {
-      await waitForPort(port, child, START_TIMEOUT_MS);
-    } catch (error) {
-      await child.stop();
-      throw error;
-    }
-    const endpoint = `http://127.0.0.1:${port}/mcp`;
-    return { name: 'mcp-proxy', endpoint, connect: () => connectHttp(endpoint), stop: () => child.stop() };
-  },
+  start: () =>
+    startHttpPeer('mcp-proxy', (port) => [packageBin('mcp-proxy'), '--host', '127.0.0.1', '--port', String(port), '--server', 'stream', '--', ...UPSTREAM_COMMAND]),
 };
 
 const toolgate: TargetDefinition = {

@@ -34,18 +34,29 @@ export interface Approval {
   deliveredAt?: number;
 }
 
-export interface NewApproval {
-  server: string;
-  grantId: string;
-  grantName?: string;
-  sessionId?: string;
-  tool: string;
-  arguments: Record<string, unknown>;
-  argsHash: string;
-  riskClass?: string;
-  rule: string;
-  reason: string;
+/** What a caller gives to park a call: the approval's own facts, and how long it may wait. */
+export type NewApproval = Pick<Approval, 'server' | 'grantId' | 'grantName' | 'sessionId' | 'tool' | 'arguments' | 'argsHash' | 'riskClass' | 'rule' | 'reason'> & {
   timeoutMs: number;
+};
+
+/** The approval every store creates for `input`: pending, expiring `timeoutMs` after `createdAt`. */
+export function pendingApproval(id: string, input: NewApproval, createdAt: number): Approval {
+  return {
+    id,
+    server: input.server,
+    grantId: input.grantId,
+    ...(input.grantName !== undefined ? { grantName: input.grantName } : {}),
+    ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
+    tool: input.tool,
+    arguments: input.arguments,
+    argsHash: input.argsHash,
+    ...(input.riskClass !== undefined ? { riskClass: input.riskClass } : {}),
+    rule: input.rule,
+    reason: input.reason,
+    createdAt,
+    expiresAt: createdAt + input.timeoutMs,
+    status: 'pending',
+  };
 }
 
 /** What an approval is for: the same grant, server, tool and arguments. */

@@ -8,6 +8,7 @@ import { pairsToRecord, redisScript, type RedisConnection } from '../state/redis
 import type { RedisSubscriber } from '../state/redis-subscriber.js';
 import {
   DEFAULT_APPROVAL_LIST_LIMIT,
+  pendingApproval,
   type Approval,
   type ApprovalKey,
   type ApprovalStatus,
@@ -90,22 +91,7 @@ export function createRedisApprovalStore(options: RedisApprovalStoreOptions): Ap
       };
       const pairs = Object.entries(fields).flatMap(([name, value]) => (value === undefined ? [] : [name, value]));
       const createdAt = Number(await run(SCRIPTS.create, id, String(input.timeoutMs), retention, openKey(input), ...pairs));
-      return {
-        id,
-        server: input.server,
-        grantId: input.grantId,
-        ...(input.grantName !== undefined ? { grantName: input.grantName } : {}),
-        ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
-        tool: input.tool,
-        arguments: input.arguments,
-        argsHash: input.argsHash,
-        ...(input.riskClass !== undefined ? { riskClass: input.riskClass } : {}),
-        rule: input.rule,
-        reason: input.reason,
-        createdAt,
-        expiresAt: createdAt + input.timeoutMs,
-        status: 'pending',
-      };
+      return pendingApproval(id, input, createdAt);
     },
 
     async get(id) {

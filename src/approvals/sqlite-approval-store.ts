@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
 import type { SqliteDatabase } from '../lib/sqlite.js';
-import { DEFAULT_APPROVAL_LIST_LIMIT, type Approval, type ApprovalStatus, type ApprovalStore, type DecideResult } from './approval-store.js';
+import { DEFAULT_APPROVAL_LIST_LIMIT, pendingApproval, type Approval, type ApprovalStatus, type ApprovalStore, type DecideResult } from './approval-store.js';
 
 export interface SqliteApprovalStoreOptions {
   db: SqliteDatabase;
@@ -103,22 +103,7 @@ export function createSqliteApprovalStore(options: SqliteApprovalStoreOptions): 
   return {
     async create(input) {
       const createdAt = clock.now();
-      const approval: Approval = {
-        id: randomId('apr'),
-        server: input.server,
-        grantId: input.grantId,
-        ...(input.grantName !== undefined ? { grantName: input.grantName } : {}),
-        ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
-        tool: input.tool,
-        arguments: input.arguments,
-        argsHash: input.argsHash,
-        ...(input.riskClass !== undefined ? { riskClass: input.riskClass } : {}),
-        rule: input.rule,
-        reason: input.reason,
-        createdAt,
-        expiresAt: createdAt + input.timeoutMs,
-        status: 'pending',
-      };
+      const approval = pendingApproval(randomId('apr'), input, createdAt);
       insert.run({
         id: approval.id,
         server: approval.server,

@@ -30,6 +30,29 @@ export function countingServer(policy: unknown, log: CallLog, extra: Record<stri
   return { command: process.execPath, args: [COUNTING_SERVER], env: { COUNTING_SERVER_LOG: log.path }, policy, ...extra };
 }
 
+/**
+ * Writes `dir/policy.json` and `dir/toolgate.yaml` for a real `toolgate` process: one server `count`
+ * (the counting server, logging to `log`), data in `dir/data`, and `settings` (YAML lines) on top.
+ * Returns the config's path.
+ */
+export function writeCountingConfig(dir: string, log: CallLog, policy: unknown, settings: readonly string[] = []): string {
+  writeFileSync(join(dir, 'policy.json'), JSON.stringify(policy));
+  const config = join(dir, 'toolgate.yaml');
+  const lines = [
+    ...settings,
+    'dataDir: data',
+    'servers:',
+    '  count:',
+    `    command: ${JSON.stringify(process.execPath)}`,
+    `    args: [${JSON.stringify(COUNTING_SERVER)}]`,
+    `    env: { COUNTING_SERVER_LOG: ${JSON.stringify(log.path)} }`,
+    '    policy: policy.json',
+    '',
+  ];
+  writeFileSync(config, lines.join('\n'));
+  return config;
+}
+
 export type ToolResult = Awaited<ReturnType<Client['callTool']>>;
 
 export interface ToolgateMeta {

@@ -13,7 +13,7 @@ import type { Approval } from '../../src/approvals/approval-store.js';
 import { COUNTING_SERVER, TOOLGATE_CLI } from '../helpers/paths.js';
 import { runToolgate, type CliRun } from '../helpers/run-toolgate.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-import { assertAllowed, call, createCallLog, metaOf, textOf, waitFor, type CallLog } from '../helpers/tool-calls.js';
+import { assertAllowed, call, createCallLog, writeCountingConfig, metaOf, textOf, waitFor, type CallLog } from '../helpers/tool-calls.js';
 
 const POLICY = { version: '1', default: 'allow', tools: { delete_everything: { action: 'require_approval', reason: 'a human must confirm a wipe' } } };
 const ADMIN_TOKEN = 'serve-admin-token-0123456789';
@@ -28,23 +28,7 @@ let config: string;
 before(() => {
   dir = makeTempDir('approvals-serve');
   log = createCallLog(dir.path);
-  writeFileSync(join(dir.path, 'policy.json'), JSON.stringify(POLICY));
-  config = join(dir.path, 'toolgate.yaml');
-  writeFileSync(
-    config,
-    [
-      'dataDir: data',
-      'approvals: { holdSeconds: 20 }',
-      'admin: { listen: "127.0.0.1:0", token: "${TOOLGATE_ADMIN_TOKEN}" }',
-      'servers:',
-      '  count:',
-      `    command: ${JSON.stringify(process.execPath)}`,
-      `    args: [${JSON.stringify(COUNTING_SERVER)}]`,
-      `    env: { COUNTING_SERVER_LOG: ${JSON.stringify(log.path)} }`,
-      '    policy: policy.json',
-      '',
-    ].join('\n'),
-  );
+  config = writeCountingConfig(dir.path, log, POLICY, ['approvals: { holdSeconds: 20 }', 'admin: { listen: "127.0.0.1:0", token: "${TOOLGATE_ADMIN_TOKEN}" }']);
 });
 after(() => dir.cleanup());
 

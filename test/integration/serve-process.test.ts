@@ -12,7 +12,7 @@ import type { AuditEvent } from '../../src/audit/audit-sink.js';
 import { COUNTING_SERVER, TOOLGATE_CLI } from '../helpers/paths.js';
 import { runToolgate, type CliRun } from '../helpers/run-toolgate.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-import { assertAllowed, assertDenied, call, createCallLog, textOf, waitFor, type CallLog, type ToolResult } from '../helpers/tool-calls.js';
+import { assertAllowed, assertDenied, call, createCallLog, writeCountingConfig, textOf, waitFor, type CallLog, type ToolResult } from '../helpers/tool-calls.js';
 
 const toolgate = (args: readonly string[]): Promise<CliRun> => runToolgate(args);
 
@@ -25,22 +25,7 @@ let config: string;
 before(() => {
   dir = makeTempDir('serve-process');
   log = createCallLog(dir.path);
-  writeFileSync(join(dir.path, 'policy.json'), JSON.stringify(POLICY));
-  config = join(dir.path, 'toolgate.yaml');
-  writeFileSync(
-    config,
-    [
-      'listen: 127.0.0.1:8420',
-      'dataDir: data',
-      'servers:',
-      '  count:',
-      `    command: ${JSON.stringify(process.execPath)}`,
-      `    args: [${JSON.stringify(COUNTING_SERVER)}]`,
-      `    env: { COUNTING_SERVER_LOG: ${JSON.stringify(log.path)} }`,
-      '    policy: policy.json',
-      '',
-    ].join('\n'),
-  );
+  config = writeCountingConfig(dir.path, log, POLICY, ['listen: 127.0.0.1:8420']);
 });
 after(() => dir.cleanup());
 
