@@ -1,5 +1,5 @@
-// Runs every compiled test file (unit tests beside the code, integration tests under test/) with
-// node's own test runner. Node 20's runner takes no globs, so the files are listed here.
+// Runs every compiled test file (unit tests beside the code, integration tests under test/, the
+// benchmark's own tests) with node's own test runner. Node 20's runner takes no globs, so the files are listed here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ function findTests(dir) {
 }
 
 const filter = process.argv.slice(2);
-const files = [...findTests('dist/src'), ...findTests('dist/test')]
+const files = [...findTests('dist/src'), ...findTests('dist/test'), ...findTests('dist/bench')]
   .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)))
   .sort();
 if (files.length === 0) {

@@ -114,7 +114,6 @@ function parseServers(raw: unknown, baseDir: string, issues: ConfigIssue[]): Rec
     const policy = parsePolicySource(entry['policy'], `${path}.policy`, baseDir, issues);
     const shared = entry['shared'] ?? false;
     if (typeof shared !== 'boolean') issues.push({ path: `${path}.shared`, message: 'must be true or false' });
-    else if (shared) issues.push({ path: `${path}.shared`, message: 'shared upstream connections are not available in this version; remove it to give each session its own connection' });
     let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
     if (entry['timeout'] !== undefined) {
       const parsed = typeof entry['timeout'] === 'string' ? parseDuration(entry['timeout']) : undefined;

@@ -157,12 +157,14 @@ export async function runToolCall(deps: PipelineDeps, ctx: CallContext, request:
     const result = await ctx.forward(request);
     const settle = async (run: boolean): Promise<void> => {
       if (!reservation) return;
-      try {
-        if (run) await deps.counters.commit(reservation);
-        else await deps.counters.rollback(reservation);
-      } catch (error) {
+      const work = (run ? deps.counters.commit(reservation) : deps.counters.rollback(reservation)).catch((error: unknown) => {
         deps.logger.error({ err: error, server: ctx.server, tool: name }, 'counter commit/rollback failed');
-      }
+      });
+      // A rollback frees budget, so the answer waits for it. A commit changes no count (the
+      // reservation already counts): the answer does not wait, and a stop waits for it instead.
+      if (!run) return work;
+      deps.inflight?.add(work);
+      void work.finally(() => deps.inflight?.delete(work));
     };
     switch (result.kind) {
       case 'answered': {

@@ -1,5 +1,5 @@
-// One client session and its own upstream connection: forwards messages both ways, rewrites request
-// ids toward the server, routes server messages back to the right reply or stream, and sends every
+// One client session: forwards its messages over its upstream channel (its own connection, or the
+// server's shared one), routes server messages back to the right reply or stream, and sends every
 // `tools/call` through the call pipeline.
 import type { Logger } from '../lib/logger.js';
 import { randomId } from '../lib/ids.js';
@@ -15,22 +15,11 @@ import {
 } from '../protocol/jsonrpc.js';
 import { wireError } from '../protocol/wire-errors.js';
 import type { ClientStream, ReplySink } from '../transport/client-channel.js';
-import { provesNotSent } from '../transport/upstream/send-errors.js';
-import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
 import { runToolCall, type PipelineDeps } from './call-pipeline.js';
 import type { ForwardResult } from './forward-result.js';
 import { HeldMessages } from './held-messages.js';
 import type { ServerRuntime } from './server-runtime.js';
-
-interface PendingForward {
-  clientId: JsonRpcId;
-  reply?: ReplySink;
-  progressToken?: string | number;
-  resolve(result: ForwardResult): void;
-  timer: NodeJS.Timeout;
-}
-
-const STARTUP_ALLOWANCE_MS = 30_000;
+import { UpstreamChannel, type ChannelSeat } from './upstream-channel.js';
 
 export interface ClientSessionOptions {
   runtime: ServerRuntime;
@@ -39,27 +28,33 @@ export interface ClientSessionOptions {
   logger: Logger;
   /** Stateless clients have no session id; counters then scope to the grant. */
   sessionId?: string;
+  /** Over the server's shared connection even when the server is not `shared: true` (stateless
+   *  2026-07-28 requests). */
+  shared?: boolean;
 }
 
 export class ClientSession {
   readonly id: string;
   readonly grantId: string;
   lastActivity = Date.now();
-  private link: Promise<UpstreamLink> | undefined;
-  private readonly pending = new Map<number, PendingForward>();
-  private readonly byClientId = new Map<JsonRpcId, number>();
-  private readonly byProgressToken = new Map<string | number, PendingForward>();
+  private readonly seat: ChannelSeat;
+  /** This session's own connection; undefined when it sits on the server's shared one. */
+  private readonly ownChannel: UpstreamChannel | undefined;
   /** tools/call requests in the pipeline, by client id: cancels a call that was not forwarded yet. */
   private readonly calls = new Map<JsonRpcId, () => void>();
   private stream: ClientStream | undefined;
   private readonly held = new HeldMessages({ refuse: (request) => this.refuseServerRequest(request) });
-  private nextUpstreamId = 1;
   private ended = false;
   private readonly endListeners: Array<() => void> = [];
 
   constructor(private readonly options: ClientSessionOptions) {
     this.id = options.sessionId ?? randomId('ses', 18);
     this.grantId = options.grantId;
+    const { runtime, logger } = options;
+    const shared = options.shared === true || runtime.config.shared;
+    this.ownChannel = shared ? undefined : new UpstreamChannel({ server: runtime.name, connect: runtime.connect, requestTimeoutMs: runtime.config.requestTimeoutMs, logger });
+    const channel = this.ownChannel ?? runtime.sharedUpstream();
+    this.seat = channel.join({ deliver: (message) => this.onUnsolicited(message) });
   }
 
   get closed(): boolean {
@@ -107,15 +102,13 @@ export class ClientSession {
     this.lastActivity = Date.now();
     if (isNotification(message) && message.method === 'notifications/cancelled') {
       const clientId = message.params?.['requestId'] as JsonRpcId | undefined;
-      const upstreamId = clientId === undefined ? undefined : this.byClientId.get(clientId);
-      if (upstreamId === undefined) return this.calls.get(clientId as JsonRpcId)?.();
+      if (clientId === undefined) return;
       // The client's own reason goes to the server only: the audit trail gets the gateway's words.
       const reason = message.params?.['reason'];
-      return this.cancelForward(upstreamId, 'cancelled by the client', typeof reason === 'string' ? reason : undefined);
+      if (!this.seat.cancel(clientId, 'cancelled by the client', typeof reason === 'string' ? reason : undefined)) this.calls.get(clientId)?.();
+      return;
     }
-    this.upstream()
-      .then((link) => link.send(message))
-      .catch((error: unknown) => this.options.logger.warn({ err: error, session: this.id }, 'could not forward a client message'));
+    this.seat.send(message);
   }
 
   /** Sends a server-side notification (e.g. tools/list_changed after a policy reload). */
@@ -126,142 +119,41 @@ export class ClientSession {
   async close(reason = 'session ended'): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    this.failAll(reason);
+    this.seat.leave(reason);
     this.held.clear();
     this.stream?.close();
-    const link = this.link;
-    this.link = undefined;
-    if (link) await link.then((l) => l.close()).catch(() => undefined);
+    await this.ownChannel?.close();
     for (const listener of this.endListeners) listener();
   }
 
-  private upstream(): Promise<UpstreamLink> {
-    if (this.ended) return Promise.reject(new Error('the session has ended'));
-    if (!this.link) {
-      const { runtime } = this.options;
-      this.link = runtime.connect().then((link) => {
-        link.onMessage((message) => this.onUpstreamMessage(message));
-        // The answer can no longer come, and the server may have run the request: fail it now.
-        link.onLost((upstreamId, reason) => {
-          if (typeof upstreamId === 'number') this.pending.get(upstreamId)?.resolve({ kind: 'failed', reason });
-        });
-        link.onClose((reason) => {
-          this.options.logger.warn({ server: runtime.name, session: this.id, reason }, 'upstream connection closed');
-          void this.close(`upstream closed: ${reason}`);
-        });
-        return link;
-      });
-      this.link.catch(() => {
-        this.link = undefined;
-      });
-    }
-    return this.link;
-  }
-
-  /** Sends a client request upstream under a fresh id and waits for its answer. */
   private forward(request: JsonRpcRequest, reply?: ReplySink): Promise<ForwardResult> {
-    // A client that left (e.g. while its call waited for approval) is not served: nothing is sent.
-    if (reply?.closed) return Promise.resolve({ kind: 'not_delivered', reason: 'the client went away before the request was sent' });
-    const upstreamId = this.nextUpstreamId++;
-    // The first answer of a session includes the server's start-up (a stdio child loading): a short
-    // per-request timeout meant for tool calls must not keep every session from opening.
-    const configured = this.options.runtime.config.requestTimeoutMs;
-    const timeoutMs = request.method === 'initialize' ? Math.max(configured, STARTUP_ALLOWANCE_MS) : configured;
-    return new Promise<ForwardResult>((resolve) => {
-      const progressToken = (request.params?.['_meta'] as Record<string, unknown> | undefined)?.['progressToken'] as string | number | undefined;
-      const entry: PendingForward = {
-        clientId: request.id,
-        ...(reply ? { reply } : {}),
-        ...(progressToken !== undefined ? { progressToken } : {}),
-        resolve: (result) => {
-          clearTimeout(entry.timer);
-          this.pending.delete(upstreamId);
-          this.byClientId.delete(request.id);
-          if (progressToken !== undefined) this.byProgressToken.delete(progressToken);
-          resolve(result);
-        },
-        timer: setTimeout(() => {
-          this.sendCancel(upstreamId, 'request timed out at the gateway');
-          entry.resolve({ kind: 'timeout', afterMs: timeoutMs });
-        }, timeoutMs),
-      };
-      this.pending.set(upstreamId, entry);
-      this.byClientId.set(request.id, upstreamId);
-      if (progressToken !== undefined) this.byProgressToken.set(progressToken, entry);
-      // No resumable streams here, so a client that goes away mid-request has cancelled it.
-      if (request.method !== 'initialize') reply?.onAbort(() => this.cancelForward(upstreamId, 'the client went away before the answer'));
-      this.upstream().then(
-        (link) => {
-          // Cancelled or timed out while the connection was still opening: never send it.
-          if (!this.pending.has(upstreamId)) return;
-          link.send({ ...request, id: upstreamId }).then(
-            () => {
-              if (request.method === 'initialize') this.lastActivity = Date.now();
-            },
-            (error: unknown) => {
-              const reason = (error as Error).message;
-              // A 5xx, a broken connection, a bad answer: the server may have run it.
-              entry.resolve(provesNotSent(error) ? { kind: 'not_delivered', reason } : { kind: 'failed', reason });
-            },
-          );
-        },
-        (error: unknown) => entry.resolve({ kind: 'not_delivered', reason: (error as Error).message }),
-      );
-    });
+    return this.seat.forward(request, reply);
   }
 
-  private onUpstreamMessage(message: JsonRpcMessage): void {
+  /** Server messages that belong to no request of this session's in flight. */
+  private onUnsolicited(message: JsonRpcMessage): void {
     // Sampling, elicitation, roots: like notifications, to the client's stream or an open reply.
     if (isRequest(message)) return this.sendUnsolicited(message);
     if (isNotification(message)) return this.routeNotification(message);
-    const upstreamId = message.id;
-    const entry = typeof upstreamId === 'number' ? this.pending.get(upstreamId) : undefined;
-    if (!entry) return;
-    entry.resolve({ kind: 'answered', response: { ...message, id: entry.clientId } as JsonRpcResponse });
   }
 
   private routeNotification(message: JsonRpcNotification): void {
-    if (message.method === 'notifications/tools/list_changed') this.options.runtime.catalog?.toolsChanged();
-    if (message.method === 'notifications/progress') {
-      const token = message.params?.['progressToken'] as string | number | undefined;
-      const entry = token === undefined ? undefined : this.byProgressToken.get(token);
-      if (entry?.reply && !entry.reply.closed) return entry.reply.send(message);
-    }
+    // A shared connection tells the catalog once, not once per session.
+    if (message.method === 'notifications/tools/list_changed' && this.ownChannel) this.options.runtime.catalog?.toolsChanged();
     this.sendUnsolicited(message);
   }
 
   private refuseServerRequest(request: JsonRpcRequest): void {
-    this.upstream()
-      .then((link) => link.send(wireError('INTERNAL', request.id, 'the client has no open stream to receive this request')))
-      .catch(() => undefined);
+    this.seat.send(wireError('INTERNAL', request.id, 'the client has no open stream to receive this request'));
   }
 
   /** To the client's stream, else along an open reply, else held until a stream opens. */
   private sendUnsolicited(message: JsonRpcMessage): void {
     if (this.stream && !this.stream.closed) return this.stream.send(message);
-    for (const entry of this.pending.values()) {
-      if (entry.reply && !entry.reply.closed) return entry.reply.send(message);
+    for (const reply of this.seat.openReplies()) {
+      if (!reply.closed) return reply.send(message);
     }
     this.held.hold(message);
-  }
-
-  /** Tells the server to stop, and fails the request here now: SDK servers never answer a
-   *  cancelled request, and it may have run, so its caller must not wait for the timeout. */
-  private cancelForward(upstreamId: number, reason: string, reasonForServer = reason): void {
-    const entry = this.pending.get(upstreamId);
-    if (!entry) return;
-    this.sendCancel(upstreamId, reasonForServer);
-    entry.resolve({ kind: 'failed', reason });
-  }
-
-  private sendCancel(upstreamId: number, reason: string): void {
-    this.link
-      ?.then((link) => link.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: upstreamId, reason } }))
-      .catch(() => undefined);
-  }
-
-  private failAll(reason: string): void {
-    for (const entry of [...this.pending.values()]) entry.resolve({ kind: 'failed', reason });
   }
 
   private toResponse(request: JsonRpcRequest, result: ForwardResult): JsonRpcResponse {
@@ -280,11 +172,6 @@ export class ClientSession {
   /** Results the gateway edits on their way back: initialize (version) and tools/list (hidden tools). */
   private afterAnswer(request: JsonRpcRequest, response: JsonRpcResponse): JsonRpcResponse {
     if (isErrorResponse(response)) return response;
-    if (request.method === 'initialize') {
-      const version = response.result['protocolVersion'];
-      if (typeof version === 'string') void this.link?.then((link) => link.setProtocolVersion(version));
-      return response;
-    }
     if (request.method === 'tools/list' && Array.isArray(response.result['tools'])) {
       const { catalog } = this.options.runtime;
       // Recorded before filtering: a tool whose definition just changed is held in this very answer.

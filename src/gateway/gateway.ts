@@ -94,6 +94,7 @@ export async function startGateway(options: GatewayOptions, listen = options.con
     clearInterval(holdWatch);
     await refresher.close();
     await handler.closeAll('gateway failed to start');
+    await Promise.allSettled([...runtimes.values()].map((runtime) => runtime.close()));
     throw new GatewayStartError(`cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`);
   }
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -118,6 +119,7 @@ export async function startGateway(options: GatewayOptions, listen = options.con
         const grace = new Promise((resolve) => setTimeout(resolve, options.stopGraceMs ?? 5_000).unref());
         await Promise.race([Promise.allSettled([...inflight]), grace]);
         await handler.closeAll('gateway stopping');
+        await Promise.allSettled([...runtimes.values()].map((runtime) => runtime.close()));
         await Promise.allSettled([...inflight]);
         http.destroyConnections();
         await closed;

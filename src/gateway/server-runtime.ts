@@ -1,10 +1,13 @@
-// Everything the gateway keeps for one configured server: its config, live policy, and sessions.
+// Everything the gateway keeps for one configured server: its config, live policy, sessions, and
+// (for `shared: true` servers and 2026-07-28 clients) the one upstream connection they share.
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config/gateway-config.js';
 import type { Logger } from '../lib/logger.js';
 import { connectUpstream } from '../transport/upstream/connect-upstream.js';
 import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
 import type { CatalogGate } from './catalog-gate.js';
 import type { PolicyHolder } from './policy-holder.js';
+import { UpstreamChannel } from './upstream-channel.js';
 
 export interface ServerRuntime {
   readonly name: string;
@@ -14,16 +17,45 @@ export interface ServerRuntime {
   readonly sessionIds: Set<string>;
   /** Opens a new upstream connection for one client session. */
   connect(): Promise<UpstreamLink>;
+  /** The one connection every session of a `shared: true` server, and every stateless request,
+   *  goes over; opened and initialized by the gateway on first use. */
+  sharedUpstream(): UpstreamChannel;
+  /** Closes the shared connection, if one was opened. */
+  close(): Promise<void>;
   /** The catalog's view of this server (classes, drift holds); absent: the policy alone decides. */
   catalog?: CatalogGate;
 }
 
+/** What the gateway declares when it initializes a shared connection itself: no client
+ *  capabilities, since no one client could answer the server's requests. */
+const SHARED_CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
+
 export function createServerRuntime(config: ServerConfig, policy: PolicyHolder, logger: Logger): ServerRuntime {
-  return {
+  let shared: UpstreamChannel | undefined;
+  const runtime: ServerRuntime = {
     name: config.name,
     config,
     policy,
     sessionIds: new Set(),
     connect: () => connectUpstream(config.upstream, { serverName: config.name, logger }),
+    sharedUpstream: () => {
+      shared ??= new UpstreamChannel({
+        server: config.name,
+        connect: runtime.connect,
+        requestTimeoutMs: config.requestTimeoutMs,
+        logger,
+        shared: {
+          initializeParams: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: SHARED_CLIENT_INFO },
+          onListChanged: (method) => {
+            if (method === 'notifications/tools/list_changed') runtime.catalog?.toolsChanged();
+          },
+        },
+      });
+      return shared;
+    },
+    close: async () => {
+      await shared?.close();
+    },
   };
+  return runtime;
 }

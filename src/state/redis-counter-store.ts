@@ -1,7 +1,7 @@
 // The shared counter store: counters in Redis, so several gateway replicas hold one limit exactly.
 // One script call per reserve (all counters or none), on Redis's clock; fails closed within `timeoutMs`.
 import { systemClock, type Clock } from '../lib/clock.js';
-import { randomId } from '../lib/ids.js';
+import { sequentialId } from '../lib/ids.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import type { LimitRequest } from '../policy/types.js';
 import type { CounterStore, Reservation, ReserveResult } from './counter-store.js';
@@ -60,7 +60,7 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
     if (closed) return { kind: 'unavailable', reason: 'the counter store is closed' };
     const invalid = requests.find((request) => typeof request.amount !== 'number' || !isValidAmount(request.amount));
     if (invalid) return { kind: 'unavailable', reason: `invalid amount ${String(invalid.amount)} for counter ${invalid.counter}` };
-    const reservation: Reservation = { id: randomId('rsv'), requests };
+    const reservation: Reservation = { id: sequentialId('rsv'), requests };
     if (requests.length === 0) return { kind: 'reserved', reservation };
     const args = [prefix, reservation.id, now(), slack, String(requests.length)];
     for (const request of requests) args.push(...requestArgs(request));

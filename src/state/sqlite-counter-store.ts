@@ -2,7 +2,7 @@
 // are shared by every process on the file (the gateway, a stdio `wrap`). Tables are prefixed `counter_`.
 import type { LimitRequest } from '../policy/types.js';
 import { systemClock, type Clock } from '../lib/clock.js';
-import { randomId } from '../lib/ids.js';
+import { sequentialId } from '../lib/ids.js';
 import type { SqliteDatabase } from '../lib/sqlite.js';
 import type { CounterStore, Reservation, ReserveResult } from './counter-store.js';
 import {
@@ -173,7 +173,7 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
         expiresAt = Math.max(expiresAt, endMs);
       }
     }
-    const reservation: Reservation = { id: randomId('rsv'), requests };
+    const reservation: Reservation = { id: sequentialId('rsv'), requests };
     // Recorded in the same transaction: a crash before commit leaves the counts standing.
     if (entries.length > 0) addReservation.run(reservation.id, now, expiresAt, JSON.stringify(entries));
     return { kind: 'reserved', reservation };

@@ -17,7 +17,7 @@ import { startGateway, type RunningGateway } from '../../src/gateway/gateway.js'
 import type { ReloadEvent } from '../../src/gateway/policy-reloader.js';
 import { createSqliteGrantStore, type SqliteGrantStore } from '../../src/grants/sqlite-grant-store.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { createLogger, silentLogger } from '../../src/lib/logger.js';
 import { openDatabase, type SqliteDatabase } from '../../src/lib/sqlite.js';
 import type { CounterStore } from '../../src/state/counter-store.js';
 import { createMemoryCounterStore } from '../../src/state/memory-counter-store.js';
@@ -92,7 +92,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     grants,
     approvals: typeof options.approvals === 'function' ? options.approvals({ db: grantDb, audit, clock, grants }) : (options.approvals ?? notConfiguredApprovals),
     clock,
-    logger: silentLogger,
+    logger: process.env.TOOLGATE_TEST_LOG ? createLogger('debug') : silentLogger,
     onReload: (event) => reloads.push(event),
     catalog,
     stopGraceMs: 2_000,
