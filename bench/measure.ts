@@ -25,7 +25,19 @@ export interface Stats {
   callsPerSecond: number;
   /** The p50 (or calls/s) of each round, to show drift and noise. */
   perRound: number[];
+  /** Latency at each of DISTRIBUTION_PERCENTILES (nearest rank), for the chart and latest.json. */
+  distribution: PercentilePoint[];
 }
+
+export interface PercentilePoint {
+  p: number;
+  ms: number;
+}
+
+/** p1..p99.9, denser in the tail, where gateways differ most. */
+export const DISTRIBUTION_PERCENTILES: readonly number[] = [
+  1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 98, 98.5, 99, 99.3, 99.5, 99.7, 99.8, 99.9,
+];
 
 /** A call not answered by then counts as an error (the SDK's own default is 60 s). */
 const CALL_TIMEOUT_MS = 10_000;
@@ -100,6 +112,7 @@ export function summarize(samples: readonly BatchSample[], perRound: 'p50' | 'ca
     min: all[0] ?? NaN,
     max: all[all.length - 1] ?? NaN,
     callsPerSecond: wall > 0 ? answered / (wall / 1000) : NaN,
+    distribution: answered === 0 ? [] : DISTRIBUTION_PERCENTILES.map((p) => ({ p, ms: Math.round(percentile(all, p) * 10_000) / 10_000 })),
     perRound: samples.map((sample) => {
       if (perRound === 'callsPerSecond') return sample.wallMs > 0 ? sample.latencies.length / (sample.wallMs / 1000) : NaN;
       return percentile([...sample.latencies].sort((a, b) => a - b), 50);

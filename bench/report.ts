@@ -1,8 +1,12 @@
-// Turns the measurements into the printed table, the toolgate/peer ratios, and the JSON and
-// Markdown files under bench/results/.
+// Turns the measurements into the printed table, the toolgate/peer ratios, the counter-backend rows
+// and issue 7's targets, and the JSON, Markdown and SVG files under bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { counterBackendTable, type CounterBackendReport } from './counter-backends.js';
+import type { CounterStoreResult } from './counter-store-bench.js';
 import type { EngineBenchResult } from './engine-bench.js';
+import type { GoalCheck } from './issue-goals.js';
+import { latencyChartSvg, type ChartInput } from './latency-chart.js';
 import type { MachineInfo } from './machine.js';
 import { machineLines } from './machine.js';
 import type { Stats } from './measure.js';
@@ -12,8 +16,9 @@ import type { TargetName } from './targets.js';
 export interface TargetReport {
   name: TargetName;
   setup: string;
-  /** `failed`: it broke during the run; its figures are kept but not compared. */
-  status: 'ok' | 'failed' | 'unavailable';
+  /** `failed`: it broke during the run; its figures are kept but not compared. `skipped`: not run
+   *  on this machine (e.g. no Redis), with the reason. */
+  status: 'ok' | 'failed' | 'unavailable' | 'skipped';
   reason?: string;
   endpoint?: string;
   startSeconds?: number;
@@ -35,11 +40,15 @@ export interface BenchReport {
   durationSeconds: number;
   machine: MachineInfo;
   loadAverageAtEnd: number[];
-  config: RoundsConfig & { engineSampleMs: number; engineSamples: number };
+  config: RoundsConfig & { engineSampleMs: number; engineSamples: number; quick: boolean };
   method: string[];
   targets: TargetReport[];
   ratios: Ratio[];
   engine: EngineBenchResult;
+  counterBackends: CounterBackendReport;
+  /** The counter stores alone, in process: µs per reserve + commit. */
+  counterStores: CounterStoreResult[];
+  goals: GoalCheck[];
   /** Processes of this run still alive after the orderly stop (then killed); 0 is right. */
   leftoverProcesses: number;
 }
@@ -49,7 +58,8 @@ export function computeRatios(targets: readonly TargetReport[]): Ratio[] {
   if (gate?.status !== 'ok' || !gate.sequential || !gate.concurrent) return [];
   const ratios: Ratio[] = [];
   for (const peer of targets) {
-    if (peer.name === 'toolgate' || peer.status !== 'ok' || !peer.sequential || !peer.concurrent) continue;
+    // toolgate's own counter-backend variants are not peers: they have their own table.
+    if (peer.name.startsWith('toolgate') || peer.status !== 'ok' || !peer.sequential || !peer.concurrent) continue;
     ratios.push({
       peer: peer.name,
       p50: gate.sequential.p50 / peer.sequential.p50,
@@ -77,7 +87,7 @@ function rows(report: BenchReport): string[][] {
   return report.targets.map((target) => {
     const seq = target.sequential;
     const conc = target.concurrent;
-    if (!seq || !conc) return [target.name, `unavailable: ${target.reason ?? ''}`];
+    if (!seq || !conc) return [target.name, `${target.status === 'skipped' ? 'skipped' : 'unavailable'}: ${target.reason ?? ''}`];
     return [
       target.status === 'ok' ? target.name : `${target.name} (${target.status})`,
       ms(seq.p50),
@@ -138,6 +148,13 @@ export function formatText(report: BenchReport): string {
     `Policy engine alone (${report.engine.tools} tools, one thread):`,
     ...textTable(['scenario', 'decisions/s', 'samples min–max', 'decision mix'], engineRows(report.engine)),
     '',
+    'Counter backends (issue 7 target 5; toolgate with its counters in memory, SQLite and Redis, sequential p50, ms):',
+    ...textTable(counterBackendTable(report.counterBackends).headers, counterBackendTable(report.counterBackends).rows),
+    `Counter stores alone, in this process (wall µs per reserve + commit, one call after the other; CPU µs in brackets): ${counterStoreLine(report.counterStores)}`,
+    '',
+    'Issue 7 targets:',
+    ...report.goals.map((goal) => `  ${goal.id}. [${goal.verdict.toUpperCase()}] ${goal.goal}: ${goal.measured}`),
+    '',
     `Load average at end: ${report.loadAverageAtEnd.join(' / ')}; run took ${report.durationSeconds.toFixed(0)} s; leftover processes: ${report.leftoverProcesses}`,
   ].join('\n');
 }
@@ -166,6 +183,8 @@ export function formatMarkdown(report: BenchReport): string {
     '',
     ...mdTable(headers, rows(report)),
     '',
+    `![Latency distributions of every target, one client and ${n} clients](${CHART_FILE})`,
+    '',
     ...noteLines(report).flatMap((line, i, all) => (i === all.length - 1 ? [`- ${line}`, ''] : [`- ${line}`])),
     'Ratios toolgate / peer (latency above 1x, or calls/s below 1x, means toolgate is slower):',
     '',
@@ -182,16 +201,51 @@ export function formatMarkdown(report: BenchReport): string {
     '',
     ...report.engine.scenarios.map((scenario) => `- \`${scenario.name}\`: ${scenario.description}`),
     '',
+    '## Counter backends (issue 7 target 5)',
+    '',
+    'toolgate with its counters in memory, in SQLite (the default) and in Redis, in the same interleaved rounds; sequential p50 and p99 in ms. ' +
+      '"median per round" pairs the rounds (same round, same machine state), so it moves less with drift than the pooled difference.',
+    '',
+    ...mdTable(counterBackendTable(report.counterBackends).headers, counterBackendTable(report.counterBackends).rows),
+    '',
+    `The stores alone, in the benchmark's process (wall-clock µs per reserve + commit of the bench policy's one counter, one call after the other, median of 5 samples; in brackets the CPU µs of the process, which other work on the machine does not inflate): ${counterStoreLine(report.counterStores)}.`,
+    '',
+    '## Issue 7 targets',
+    '',
+    ...mdTable(['#', 'target', 'measured', 'verdict'], report.goals.map((goal) => [String(goal.id), goal.goal, goal.measured, goal.verdict])),
+    '',
     `Run took ${report.durationSeconds.toFixed(0)} s; processes left after the orderly stop: ${report.leftoverProcesses}.`,
     '',
   ].join('\n');
 }
 
-export function writeResults(report: BenchReport, dir: string): { json: string; markdown: string } {
+function counterStoreLine(results: readonly CounterStoreResult[]): string {
+  return results.map((r) => `${r.backend} ${r.skipped ? `skipped (${r.skipped})` : `${r.microsPerCall!.toFixed(1)} µs (CPU ${r.cpuMicrosPerCall!.toFixed(1)} µs)`}`).join(', ');
+}
+
+/** Written next to latest.md, which links it. */
+export const CHART_FILE = 'latency.svg';
+
+export function chartInput(report: BenchReport): ChartInput {
+  const m = report.machine;
+  return {
+    title: `toolgate benchmark: tools/call latency — ${m.cpuModel}, ${m.cores} cores`,
+    subtitle: `${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC; ` +
+      `${report.config.rounds} interleaved rounds${report.config.quick ? ' (QUICK RUN)' : ''}`,
+    concurrency: report.config.concurrency,
+    series: report.targets
+      .filter((target) => target.sequential && target.concurrent)
+      .map((target) => ({ name: target.name, sequential: target.sequential!.distribution, concurrent: target.concurrent!.distribution })),
+  };
+}
+
+export function writeResults(report: BenchReport, dir: string): { json: string; markdown: string; chart: string } {
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'latest.json');
   const markdown = join(dir, 'latest.md');
+  const chart = join(dir, CHART_FILE);
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(markdown, formatMarkdown(report));
-  return { json, markdown };
+  writeFileSync(chart, latencyChartSvg(chartInput(report)));
+  return { json, markdown, chart };
 }

@@ -2,6 +2,7 @@
 // a sequential batch in turn, then a concurrent batch in turn, the order rotated round by round.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { concurrentBatch, sequentialBatch, type BatchSample } from './measure.js';
+import { TargetSkipped } from './target-skipped.js';
 import type { RunningTarget, TargetDefinition } from './targets.js';
 
 export interface RoundsConfig {
@@ -27,6 +28,8 @@ export interface LiveTarget {
   startMs?: number;
   /** Why the target could not be started, or stopped answering. */
   failure?: string;
+  /** Why the target was not run at all (e.g. no Redis on this machine): not a failure of the target. */
+  skipped?: string;
 }
 
 async function connectPool(running: RunningTarget, count: number, clients: Client[]): Promise<void> {
@@ -48,6 +51,11 @@ export async function startTarget(live: LiveTarget, concurrency: number, log: (l
     live.startMs = performance.now() - started;
     log(`  ${live.definition.name}: ready at ${live.running.endpoint} (${concurrency} clients, ${(live.startMs / 1000).toFixed(1)} s)`);
   } catch (error) {
+    if (error instanceof TargetSkipped) {
+      live.skipped = error.message;
+      log(`  ${live.definition.name}: SKIPPED — ${live.skipped}`);
+      return;
+    }
     live.failure = `could not start: ${(error as Error).message}`;
     log(`  ${live.definition.name}: UNAVAILABLE — ${live.failure}`);
   }

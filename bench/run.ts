@@ -1,33 +1,26 @@
-// `npm run bench`: latency and throughput of toolgate against the bare server, supergateway and
-// mcp-proxy (same stdio server, interleaved rounds), plus the policy engine's decisions per second.
+// `npm run bench` (`-- --quick` for a short run): latency and throughput of toolgate against the bare
+// server, supergateway and mcp-proxy (same stdio server, interleaved rounds), toolgate with its
+// counters in memory, SQLite and Redis, plus the policy engine's decisions per second.
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/helpers/paths.js';
 import { methodLines, readBenchConfig, type BenchConfig } from './bench-config.js';
+import { compareCounterBackends } from './counter-backends.js';
+import { runCounterStoreBench } from './counter-store-bench.js';
 import { runEngineBench, type EngineBenchResult } from './engine-bench.js';
+import { checkIssueGoals } from './issue-goals.js';
 import { describeMachine, machineLines, type MachineInfo } from './machine.js';
 import { summarize } from './measure.js';
 import { killAllTracked, livingTracked, trackDescendants } from './processes.js';
 import { computeRatios, formatText, writeResults, type BenchReport, type TargetReport } from './report.js';
 import { runRounds, startTarget, stopTargets, warmUp, type LiveTarget } from './rounds.js';
-import { TARGETS } from './targets.js';
+import { benchTargets } from './targets.js';
+import { showWarningsOnce } from './warnings.js';
 
 const log = (line = ''): void => void process.stdout.write(`${line}\n`);
 
 function engineSummary(engine: EngineBenchResult): string[] {
   return engine.scenarios.map((scenario) => `  ${scenario.name}: ${Math.round(scenario.decisionsPerSecond).toLocaleString('en-US')} decisions/s`);
-}
-
-/** Node repeats some warnings per occurrence (e.g. MaxListenersExceededWarning from fetch's abort
- *  listeners in the SDK client, freed only by GC): each kind is shown once so the table stays readable. */
-function showWarningsOnce(): void {
-  const seen = new Set<string>();
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (seen.has(warning.name)) return;
-    seen.add(warning.name);
-    console.error(`(shown once) ${warning.name}: ${warning.message}`);
-  });
 }
 
 /** Ends every process of the run however it stops: Ctrl-C, a kill, or an uncaught error. */
@@ -52,6 +45,7 @@ function installCleanupHandlers(targets: readonly LiveTarget[], cancel: AbortCon
 function toReport(live: LiveTarget): TargetReport {
   const base = { name: live.definition.name, setup: live.definition.setup, ...(live.running ? { endpoint: live.running.endpoint } : {}) };
   const startSeconds = live.startMs === undefined ? {} : { startSeconds: Math.round(live.startMs / 100) / 10 };
+  if (live.skipped !== undefined) return { ...base, status: 'skipped', reason: live.skipped };
   if (live.sequential.length === 0 || live.concurrent.length === 0) {
     return { ...base, ...startSeconds, status: 'unavailable', reason: live.failure ?? 'no measurement' };
   }
@@ -91,9 +85,18 @@ async function measureTargets(config: BenchConfig, targets: LiveTarget[], stop: 
 async function main(): Promise<void> {
   const started = Date.now();
   showWarningsOnce();
-  const config = readBenchConfig();
+  let config: BenchConfig;
+  try {
+    config = readBenchConfig();
+  } catch (error) {
+    // A wrong option or variable: the message says which; a stack trace would not help.
+    console.error(`bench: ${(error as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
   const machine: MachineInfo = describeMachine();
-  const method = methodLines(config, TARGETS);
+  const definitions = benchTargets({ redisUrl: config.redisUrl, ...(config.only ? { only: config.only } : {}) });
+  const method = methodLines(config, definitions);
   log('toolgate benchmark');
   log();
   log('Method:');
@@ -107,8 +110,12 @@ async function main(): Promise<void> {
   const engine = runEngineBench({ sampleMs: config.engineSampleMs, samples: config.engineSamples });
   for (const line of engineSummary(engine)) log(line);
   log();
+  log('Counter stores alone (reserve + commit, in this process)…');
+  const counterStores = await runCounterStoreBench({ calls: config.quick ? 500 : 2000, samples: 5, redisUrl: config.redisUrl });
+  for (const result of counterStores) log(`  ${result.backend}: ${result.skipped ? `skipped: ${result.skipped}` : `${result.microsPerCall!.toFixed(1)} µs per call (CPU ${result.cpuMicrosPerCall!.toFixed(1)} µs)`}`);
+  log();
 
-  const targets: LiveTarget[] = TARGETS.map((definition) => ({ definition, clients: [], sequential: [], concurrent: [] }));
+  const targets: LiveTarget[] = definitions.map((definition) => ({ definition, clients: [], sequential: [], concurrent: [] }));
   const cancel = new AbortController();
   installCleanupHandlers(targets, cancel);
   let leftoverProcesses: number;
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
   }
 
   const reports = targets.map(toReport);
+  const counterBackends = compareCounterBackends(reports);
   const report: BenchReport = {
     generatedAt: new Date(started).toISOString(),
     durationSeconds: (Date.now() - started) / 1000,
@@ -131,13 +139,16 @@ async function main(): Promise<void> {
     targets: reports,
     ratios: computeRatios(reports),
     engine,
+    counterBackends,
+    counterStores,
+    goals: checkIssueGoals(reports, engine, counterBackends),
     leftoverProcesses,
   };
   log();
   log(formatText(report));
   const files = writeResults(report, join(REPO_ROOT, 'bench', 'results'));
   log();
-  log(`Wrote ${files.json} and ${files.markdown}`);
+  log(`Wrote ${files.json}, ${files.markdown} and ${files.chart}`);
   if (reports.find((target) => target.name === 'toolgate')?.status !== 'ok') process.exitCode = 1;
 }
 

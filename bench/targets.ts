@@ -1,17 +1,22 @@
-// The four things measured, all in front of the same stdio server (server-everything): the server
-// itself over stdio, toolgate, supergateway and mcp-proxy, each reached with the official SDK client.
+// The things measured, all in front of the same stdio server (server-everything): the server itself
+// over stdio, toolgate (counters in SQLite, and for the counter-backend rows in memory and in Redis),
+// supergateway and mcp-proxy, each reached with the official SDK client.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { EVERYTHING_SERVER, packageBin } from '../test/helpers/paths.js';
 import { connectHttp, connectStdio } from './connect.js';
 import { freePort } from '../test/helpers/spawn-http-server.js';
 import { spawnChild, waitForPort } from './processes.js';
-import { startToolgateTarget } from './toolgate-target.js';
+import { startToolgateTarget, type CounterBackend } from './toolgate-target.js';
 
-export type TargetName = 'direct' | 'toolgate' | 'supergateway' | 'mcp-proxy';
+export type TargetName = 'direct' | 'toolgate' | 'toolgate-memory' | 'toolgate-redis' | 'toolgate-shared' | 'supergateway' | 'mcp-proxy';
+
+export const TARGET_NAMES: readonly TargetName[] = ['direct', 'toolgate', 'toolgate-memory', 'toolgate-redis', 'toolgate-shared', 'supergateway', 'mcp-proxy'];
 
 export interface RunningTarget {
   readonly name: TargetName;
   readonly endpoint: string;
+  /** The process serving the target, when it is one child process (toolgate's). */
+  readonly pid?: number;
   connect(): Promise<Client>;
   stop(): Promise<void>;
 }
@@ -20,6 +25,8 @@ export interface TargetDefinition {
   readonly name: TargetName;
   /** How the target is run, printed in the method section. */
   readonly setup: string;
+  /** Run only when BENCH_TARGETS names it (a what-if, not part of the standard table). */
+  readonly optIn?: boolean;
   start(): Promise<RunningTarget>;
 }
 
@@ -54,7 +61,7 @@ async function startHttpPeer(name: TargetName, args: (port: number) => string[])
     throw error;
   }
   const endpoint = `http://127.0.0.1:${port}/mcp`;
-  return { name, endpoint, connect: () => connectHttp(endpoint), stop: () => child.stop() };
+  return { name, endpoint, pid: child.pid, connect: () => connectHttp(endpoint), stop: () => child.stop() };
 }
 
 const supergateway: TargetDefinition = {
@@ -78,13 +85,38 @@ const mcpProxy: TargetDefinition = {
     startHttpPeer('mcp-proxy', (port) => [packageBin('mcp-proxy'), '--host', '127.0.0.1', '--port', String(port), '--server', 'stream', '--', ...UPSTREAM_COMMAND]),
 };
 
-const toolgate: TargetDefinition = {
-  name: 'toolgate',
-  setup:
-    'node dist/src/cli/main.js serve -c <temp config> --listen 127.0.0.1:0 (child process): auth "grants" with a bearer token made by ' +
-    '`toolgate grants create`, SQLite data dir (counters, grants, audit), policy default deny + echo limited to 1e9 calls/minute per grant, ' +
-    'audit on, default log level (one server process per session)',
-  start: () => startToolgateTarget(UPSTREAM_COMMAND, START_TIMEOUT_MS),
-};
+const TOOLGATE_SETUP =
+  'node dist/src/cli/main.js serve -c <temp config> --listen 127.0.0.1:0 (child process): auth "grants" with a bearer token made by ' +
+  '`toolgate grants create`, policy default deny + echo limited to 1e9 calls/minute per grant (reserved and committed on every call), ' +
+  'audit on (SQLite), default log level (one server process per session)';
 
-export const TARGETS: readonly TargetDefinition[] = [direct, toolgate, supergateway, mcpProxy];
+/** toolgate three ways; only the counter store differs (and, with Redis, where grants are looked up). */
+function toolgateTargets(redisUrl: string): TargetDefinition[] {
+  const start = (name: TargetName, counters: CounterBackend, shared = false) => () =>
+    startToolgateTarget({ name, counters, upstream: UPSTREAM_COMMAND, timeoutMs: START_TIMEOUT_MS, redisUrl, shared });
+  return [
+    { name: 'toolgate', setup: `${TOOLGATE_SETUP}; counters in the SQLite data dir (the default)`, start: start('toolgate', 'sqlite') },
+    {
+      name: 'toolgate-memory',
+      setup: `as toolgate, but counters in memory: node dist/bench/memory-counters-serve.js (serve's own startServing with createMemoryCounterStore; no config setting selects it)`,
+      start: start('toolgate-memory', 'memory'),
+    },
+    {
+      name: 'toolgate-redis',
+      setup: `as toolgate, with state: {url: ${redisUrl}, keyPrefix: <random>}: counters, grants and approvals in Redis (a grant lookup per request is a Redis round trip too); keys deleted after the run`,
+      start: start('toolgate-redis', 'redis'),
+    },
+    {
+      name: 'toolgate-shared',
+      setup: 'as toolgate, with `shared: true` on the server: one server process for every session, as mcp-proxy runs it (opt-in: BENCH_TARGETS)',
+      optIn: true,
+      start: start('toolgate-shared', 'sqlite', true),
+    },
+  ];
+}
+
+/** The standard targets in table order, or (BENCH_TARGETS) exactly the named ones, opt-in ones included. */
+export function benchTargets(options: { redisUrl: string; only?: readonly TargetName[] }): TargetDefinition[] {
+  const all = [direct, ...toolgateTargets(options.redisUrl), supergateway, mcpProxy];
+  return options.only ? all.filter((target) => options.only!.includes(target.name)) : all.filter((target) => target.optIn !== true);
+}

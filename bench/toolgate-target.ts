@@ -1,18 +1,38 @@
 // Runs toolgate as a user would: a config and policy in a temp dir, a grant made with the CLI,
-// then `toolgate serve` as a child process on a free loopback port, with its real SQLite store.
+// then `toolgate serve` as a child process on a free loopback port. Three counter backends:
+// SQLite (the default, in the data dir), Redis (`state:` with a random key prefix) and memory
+// (bench/memory-counters-serve.ts, since no config setting selects memory counters).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { TOOLGATE_CLI } from '../test/helpers/paths.js';
+import { DIST, TOOLGATE_CLI } from '../test/helpers/paths.js';
+import { deleteKeysWithPrefix, randomKeyPrefix, redisUnreachableReason } from './bench-redis.js';
 import { connectHttp } from './connect.js';
 import { BENCH_TOOL } from './measure.js';
 import { spawnChild } from './processes.js';
-import type { RunningTarget } from './targets.js';
+import { TargetSkipped } from './target-skipped.js';
+import type { RunningTarget, TargetName } from './targets.js';
 
 const run = promisify(execFile);
 const SERVER = 'everything';
+const MEMORY_COUNTERS_SERVE = join(DIST, 'bench', 'memory-counters-serve.js');
+
+export type CounterBackend = 'sqlite' | 'memory' | 'redis';
+
+export interface ToolgateTargetOptions {
+  name: TargetName;
+  counters: CounterBackend;
+  upstream: readonly string[];
+  timeoutMs: number;
+  /** For `redis`: where Redis is; the run's keys get a random prefix and are deleted at stop. */
+  redisUrl?: string;
+  /** Extra node options for the gateway process, e.g. `--cpu-prof` (bench/profile-toolgate.ts). */
+  nodeArgs?: readonly string[];
+  /** `shared: true` on the server: one upstream process for every session (as mcp-proxy runs). */
+  shared?: boolean;
+}
 
 /** Default deny; the benchmarked tool is allowed under a limit high enough never to trip. */
 export const TOOLGATE_BENCH_POLICY = {
@@ -23,14 +43,15 @@ export const TOOLGATE_BENCH_POLICY = {
   },
 };
 
-function writeConfig(dir: string, upstream: readonly string[]): string {
+function writeConfig(dir: string, upstream: readonly string[], state: { url: string; keyPrefix: string } | undefined, shared: boolean): string {
   const [command, ...args] = upstream;
   writeFileSync(join(dir, 'policy.json'), `${JSON.stringify(TOOLGATE_BENCH_POLICY, null, 2)}\n`);
   const config = {
     listen: '127.0.0.1:0',
     dataDir: join(dir, 'data'),
     auth: 'grants',
-    servers: { [SERVER]: { command, args, policy: 'policy.json' } },
+    ...(state ? { state } : {}),
+    servers: { [SERVER]: { command, args, policy: 'policy.json', ...(shared ? { shared: true } : {}) } },
   };
   // JSON is valid YAML; the .json name makes the loader parse it as JSON.
   const file = join(dir, 'toolgate.json');
@@ -47,29 +68,42 @@ async function createGrant(configFile: string): Promise<string> {
   return grant.token;
 }
 
-export async function startToolgateTarget(upstream: readonly string[], timeoutMs: number): Promise<RunningTarget> {
+export async function startToolgateTarget(options: ToolgateTargetOptions): Promise<RunningTarget> {
+  const { name, counters, upstream, timeoutMs } = options;
+  let state: { url: string; keyPrefix: string } | undefined;
+  if (counters === 'redis') {
+    const url = options.redisUrl ?? 'redis://127.0.0.1:6379';
+    const unreachable = await redisUnreachableReason(url);
+    if (unreachable !== undefined) throw new TargetSkipped(unreachable);
+    state = { url, keyPrefix: randomKeyPrefix() };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  const cleanUp = async (): Promise<void> => {
+    rmSync(dir, { recursive: true, force: true });
+    if (state) await deleteKeysWithPrefix(state.url, state.keyPrefix);
+  };
   let child: ReturnType<typeof spawnChild> | undefined;
   try {
-    const configFile = writeConfig(dir, upstream);
+    const configFile = writeConfig(dir, upstream, state, options.shared === true);
     const token = await createGrant(configFile);
-    child = spawnChild('toolgate', process.execPath, [TOOLGATE_CLI, 'serve', '-c', configFile, '--listen', '127.0.0.1:0']);
+    const entry = counters === 'memory' ? [MEMORY_COUNTERS_SERVE] : [TOOLGATE_CLI, 'serve'];
+    child = spawnChild(name, process.execPath, [...(options.nodeArgs ?? []), ...entry, '-c', configFile, '--listen', '127.0.0.1:0']);
     const match = await child.waitFor(/toolgate listening on (http:\/\/\S+)/, timeoutMs);
     const endpoint = `${match[1]!}/mcp/${SERVER}`;
     const running = child;
     return {
-      name: 'toolgate',
+      name,
       endpoint,
+      pid: running.pid,
       connect: () => connectHttp(endpoint, { Authorization: `Bearer ${token}` }),
       stop: async () => {
         await running.stop();
-        removeDir();
+        await cleanUp();
       },
     };
   } catch (error) {
     await child?.stop();
-    removeDir();
+    await cleanUp();
     throw error;
   }
 }
