@@ -6,6 +6,8 @@ import type { LimitRequest } from '../policy/types.js';
 export interface Reservation {
   readonly id: string;
   readonly requests: readonly LimitRequest[];
+  /** What the store counted, in its own terms, so a rollback can give exactly that back. */
+  readonly counted?: unknown;
 }
 
 export type ReserveResult =

@@ -50,24 +50,17 @@ CREATE TABLE IF NOT EXISTS counter_sliding_totals (
   PRIMARY KEY (key, seconds)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS counter_sliding_totals_expires ON counter_sliding_totals (expires_at);
-CREATE TABLE IF NOT EXISTS counter_reservations (
-  id TEXT PRIMARY KEY,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  entries TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS counter_reservations_expires ON counter_reservations (expires_at);
+-- Older files kept reservation records here; they are now kept in memory.
+DROP TABLE IF EXISTS counter_reservations;
 `;
 
-/** What a reservation added, where: a calendar total, or one sliding row. Stored as JSON. */
+/** What a reservation added, where: a calendar total, or one sliding row. Carried in the reservation (`counted`). */
 type Entry =
   | { kind: 'calendar'; key: string; unit: string; index: number; amount: number }
   | { kind: 'sliding'; id: number };
 
 /** Expired rows are swept at most this often (in clock time), inside a reserve transaction. */
 const SWEEP_INTERVAL_MS = 1_000;
-/** How long committed reservation records may wait before their batch is deleted. */
-const COMMIT_FLUSH_MS = 50;
 
 export function createSqliteCounterStore(options: SqliteCounterStoreOptions): CounterStore {
   const { db } = options;
@@ -118,13 +111,6 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
   const setSlidingTotal = db.prepare<[number, string, number]>(
     'UPDATE counter_sliding_totals SET total = ? WHERE key = ? AND seconds = ?',
   );
-  const addReservation = db.prepare<[string, number, number, string]>(
-    'INSERT INTO counter_reservations (id, created_at, expires_at, entries) VALUES (?, ?, ?, ?)',
-  );
-  const reservationEntries = db
-    .prepare<[string], string>('SELECT entries FROM counter_reservations WHERE id = ?')
-    .pluck();
-  const deleteReservation = db.prepare<[string]>('DELETE FROM counter_reservations WHERE id = ?');
   // A log whose newest row has left the window goes whole, with its total; a live log is pruned
   // when next reserved on, so its total stays exact.
   const sweeps = [
@@ -134,8 +120,12 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
        (SELECT key, seconds FROM counter_sliding_totals WHERE expires_at <= ?)`,
     ),
     db.prepare<[number]>('DELETE FROM counter_sliding_totals WHERE expires_at <= ?'),
-    db.prepare<[number]>('DELETE FROM counter_reservations WHERE expires_at <= ?'),
   ];
+  // This store's reservations not yet settled, with when they stop mattering. Kept in memory, not
+  // in the file: a crash leaves the counts standing either way, and settling them costs no write.
+  const open = new Map<string, number>();
+  const ownIds = `${sequentialId('rsv')}_`;
+  let nextReservation = 0;
 
   let nextSweepAt = Number.NEGATIVE_INFINITY;
   let closed = false;
@@ -145,6 +135,7 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
   const reserveTx = db.transaction((requests: readonly LimitRequest[], now: number): ReserveResult => {
     if (now >= nextSweepAt) {
       for (const sweep of sweeps) sweep.run(now);
+      for (const [id, expiresAt] of open) if (expiresAt <= now) open.delete(id);
       nextSweepAt = now + SWEEP_INTERVAL_MS;
     }
     // What this call already claims per counter, for a call that names one counter twice.
@@ -173,9 +164,8 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
         expiresAt = Math.max(expiresAt, endMs);
       }
     }
-    const reservation: Reservation = { id: sequentialId('rsv'), requests };
-    // Recorded in the same transaction: a crash before commit leaves the counts standing.
-    if (entries.length > 0) addReservation.run(reservation.id, now, expiresAt, JSON.stringify(entries));
+    const reservation: Reservation = { id: `${ownIds}${(nextReservation++).toString(36)}`, requests, counted: entries };
+    if (entries.length > 0) open.set(reservation.id, expiresAt);
     return { kind: 'reserved', reservation };
   });
 
@@ -203,39 +193,17 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     return { kind: 'exceeded', request, current, retryAfterMs: slidingRetryAfterMs(rows, now, lengthMs, already + amount, max) };
   }
 
-  /** Gives back exactly what was recorded: the calendar window it went into (a newer window is a
+  /** Gives back exactly what was counted: the calendar window it went into (a newer window is a
    *  different row, left alone) and the sliding rows it inserted (gone already if expired). */
-  const rollbackTx = db.transaction((id: string): void => {
-    const json = reservationEntries.get(id);
-    if (json === undefined) return; // committed, rolled back, or expired: nothing to give back
-    for (const entry of JSON.parse(json) as Entry[]) {
+  const rollbackTx = db.transaction((entries: readonly Entry[]): void => {
+    for (const entry of entries) {
       if (entry.kind === 'calendar') subtractCalendar.run(entry.amount, entry.key, entry.unit, entry.index);
       else {
         const row = deleteSliding.get(entry.id);
         if (row) subtractSlidingTotal.run(row.amount, row.key, row.seconds);
       }
     }
-    deleteReservation.run(id);
   });
-
-  /** Committed reservations whose records are not deleted yet (see `commit`). */
-  const committed = new Set<string>();
-  let flushTimer: NodeJS.Timeout | undefined;
-  const deleteCommitted = db.transaction((ids: readonly string[]): void => {
-    for (const id of ids) deleteReservation.run(id);
-  });
-  function flushCommits(): void {
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
-    if (committed.size === 0) return;
-    const ids = [...committed];
-    try {
-      deleteCommitted.immediate(ids);
-      for (const id of ids) committed.delete(id);
-    } catch {
-      // Busy or closed: the records stay (they expire with their windows); retry on the next commit.
-    }
-  }
 
   return {
     reserve: async (requests) => {
@@ -250,14 +218,14 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
       }
     },
     commit: async (reservation) => {
-      // The counts stand already; only the record goes, and a later rollback must be a no-op. Records
-      // are deleted in batches off the call's path (one write transaction per call is enough).
-      committed.add(reservation.id);
-      flushTimer ??= setTimeout(flushCommits, COMMIT_FLUSH_MS).unref();
+      // The counts stand already: settling only makes a later rollback a no-op.
+      open.delete(reservation.id);
     },
     rollback: async (reservation) => {
-      if (committed.has(reservation.id)) return;
-      rollbackTx.immediate(reservation.id);
+      // This store's own reservation once only; another connection's (same file) as it says.
+      if (reservation.id.startsWith(ownIds) && !open.delete(reservation.id)) return;
+      const entries = reservation.counted as readonly Entry[] | undefined;
+      if (entries && entries.length > 0) rollbackTx.immediate(entries);
     },
     peek: async ({ key, window }) => {
       const now = clock.now();
@@ -265,7 +233,6 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
       return slidingSum.get(key, window.seconds, slidingCutoffMs(now, windowLengthMs(window))) ?? 0;
     },
     close: async () => {
-      flushCommits();
       closed = true;
     },
   };
