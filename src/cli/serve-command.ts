@@ -4,6 +4,7 @@ import { startAdminServer, type RunningAdminServer } from '../admin/admin-server
 import { isLoopbackHost, parseListen, type GatewayConfig, type ListenAddress, type StateConfig } from '../config/gateway-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { startGateway, type RunningGateway } from '../gateway/gateway.js';
+import { createCachedGrantStore } from '../grants/cached-grant-store.js';
 import { clockWithTestOffset, systemClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { setUpApprovals } from './approval-setup.js';
@@ -75,7 +76,8 @@ export async function startServing(config: GatewayConfig, listen: ListenAddress,
   const counters = await openCounterStore(config, stores, clock, logger);
   // With `state:`, approvals and grants are shared by every replica through Redis.
   const shared = config.state ? await openShared(config.state, clock, logger) : undefined;
-  const grantStore = shared?.grants ?? stores.grants;
+  // Every request authenticates; the cache answers for tokens it has seen until a revoke (016).
+  const grantStore = createCachedGrantStore({ store: shared?.grants ?? stores.grants, clock });
   const grants = config.auth === 'grants' ? grantStore : undefined;
   const approvals = setUpApprovals(config.approvals, {
     store: shared?.approvals ?? stores.approvals,

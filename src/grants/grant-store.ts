@@ -31,6 +31,24 @@ export interface GrantStore {
   isLive(id: string): Awaitable<boolean>;
   /** A shared store tells every replica of a revoke at once; `resync` after it may have missed some. */
   watchRevocations?(listener: RevocationListener): () => void;
+  /** What a cache in front of `authenticate` needs (cached-grant-store.ts); absent when this store
+   *  cannot tell a cache that its grants changed (a Redis store without a subscriber). */
+  readonly cacheSupport?: GrantCacheSupport;
+}
+
+/** How a store keeps a cache of its grants honest. Revokes it announces (`watchRevocations`) and
+ *  revokes made through the cache are handled by the cache itself. */
+export interface GrantCacheSupport {
+  /** `authenticate` by the token's SHA-256 (what the store keeps), so the cache hashes once. */
+  authenticateHash(tokenHash: string): Awaitable<Grant | undefined>;
+  /** Read before every lookup; a new value means grants may have changed: the cache starts afresh.
+   *  SQLite: moves when another connection commits (`PRAGMA data_version`) or this one revokes. */
+  version?(): number;
+  /** False while revokes made elsewhere could go unannounced (Redis: the subscription is down): the
+   *  cache then neither serves nor keeps anything. */
+  announcementsLive?(): boolean;
+  /** The longest a cached grant is served without asking the store (`Infinity`: no limit). */
+  maxAgeMs: number;
 }
 
 export interface RevocationListener {

@@ -1,5 +1,6 @@
 // Grants in Redis, shared by every replica: a grant created through any replica's CLI works on all,
-// and a revoke is published (`<prefix>grants`) so every replica ends that grant's sessions at once.
+// and a revoke is published (`<prefix>grants`) so every replica ends that grant's sessions (and drops
+// it from its grant cache, cached-grant-store.ts) at once.
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { sha256Hex } from '../lib/hash.js';
@@ -7,7 +8,7 @@ import { randomId } from '../lib/ids.js';
 import { pairsToRecord, redisScript, type RedisConnection } from '../state/redis-connection.js';
 import type { RedisSubscriber } from '../state/redis-subscriber.js';
 import { checkGrantName, checkGrantServers, couldBeToken, nameTakenError, newGrantToken } from './grant-fields.js';
-import type { CreatedGrant, Grant, GrantStore } from './grant-store.js';
+import type { CreatedGrant, Grant, GrantCacheSupport, GrantStore } from './grant-store.js';
 
 // Keys, under prefix P: `P grant:<id>` (hash: id, name, servers JSON, createdAt, revokedAt?),
 // `P grant:token:<sha256 of token>` → id, `P grant:name:<name>` → the latest grant of that name,
@@ -73,6 +74,11 @@ export function grantsChannel(keyPrefix: string): string {
   return `${keyPrefix}grants`;
 }
 
+/** How long a replica serves a cached grant without asking Redis. Announced revokes drop it at once;
+ *  this bounds what cannot be seen: an announcement lost on a connection that died without closing,
+ *  a Redis that stopped answering (the store would now refuse, 503), the moment before subscribing. */
+export const REDIS_GRANT_CACHE_MAX_AGE_MS = 250;
+
 export function createRedisGrantStore(options: RedisGrantStoreOptions): GrantStore {
   const { connection, keyPrefix, subscriber } = options;
   const clock = options.clock ?? systemClock;
@@ -101,14 +107,25 @@ export function createRedisGrantStore(options: RedisGrantStoreOptions): GrantSto
 
     async authenticate(token) {
       if (!couldBeToken(token)) return undefined;
-      return readGrant(await connection.run(AUTHENTICATE, [keyPrefix, sha256Hex(token)]));
+      return authenticateHash(sha256Hex(token));
     },
 
     async isLive(id) {
       const [found, revokedAt] = await connection.bounded(connection.redis.hmget(`${keyPrefix}grant:${id}`, 'id', 'revokedAt'));
       return found !== null && found !== undefined && (revokedAt === null || revokedAt === undefined);
     },
+
+    // Without a subscriber nobody would hear of revokes made elsewhere: no cache then (the CLI).
+    ...(subscriber ? { cacheSupport: cacheSupport(subscriber) } : {}),
   };
+  async function authenticateHash(tokenHash: string): Promise<Grant | undefined> {
+    return readGrant(await connection.run(AUTHENTICATE, [keyPrefix, tokenHash]));
+  }
+
+  function cacheSupport(live: RedisSubscriber): GrantCacheSupport {
+    return { authenticateHash, announcementsLive: () => live.isLive(), maxAgeMs: REDIS_GRANT_CACHE_MAX_AGE_MS };
+  }
+
   if (subscriber) {
     store.watchRevocations = (listener) => {
       const stopListening = subscriber.listen(grantsChannel(keyPrefix), (id) => listener.revoked(id));

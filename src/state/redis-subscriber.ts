@@ -18,6 +18,8 @@ export interface RedisSubscriber {
   onSubscribed(listener: () => void): () => void;
   /** Resolves true once subscribed, false if not within `withinMs`. */
   ready(withinMs: number): Promise<boolean>;
+  /** Subscribed now; false from the moment the connection closes until it has subscribed again. */
+  isLive(): boolean;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export function createRedisSubscriber(options: RedisSubscriberOptions): RedisSub
         redis.once('toolgate:subscribed', onLive);
       });
     },
+    isLive: () => live,
     close: async () => {
       if (closed) return;
       closed = true;
