@@ -8,7 +8,9 @@ import type { ServerConfig } from '../config/gateway-config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config/gateway-config.js';
 import { attachCatalog, watchReleasedHolds } from '../gateway/attach-catalog.js';
 import { ClientSession } from '../gateway/client-session.js';
+import { statelessSessionId } from '../gateway/http-handler.js';
 import { describeIssues, loadServerPolicy } from '../gateway/load-server-policy.js';
+import { createStdioEraRouter } from '../gateway/modern-stdio.js';
 import { createPolicyHolder } from '../gateway/policy-holder.js';
 import { watchPolicies } from '../gateway/policy-reloader.js';
 import { createServerRuntime } from '../gateway/server-runtime.js';
@@ -69,18 +71,27 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   const inflight = new Set<Promise<unknown>>();
   // Approvals are decided with `toolgate approvals … --data-dir <same dir>` from another terminal.
   const approvals = setUpApprovals({ holdSeconds: options.holdSeconds }, { store: stores.approvals, audit: stores.audit, clock: systemClock, logger });
-  const session = new ClientSession({
-    runtime,
-    grantId: 'local',
-    deps: { counters: stores.counters, audit: stores.audit, approvals: approvals.queue, clock: systemClock, logger, inflight },
+  const deps = { counters: stores.counters, audit: stores.audit, approvals: approvals.queue, clock: systemClock, logger, inflight };
+  const session = new ClientSession({ runtime, grantId: 'local', deps, logger });
+  // A 2026-07-28 client opens with server/discover or an enveloped request instead of initialize:
+  // it is served over the server's shared connection, which toolgate initializes itself.
+  const router = createStdioEraRouter({
+    legacy: session,
+    openModern: () => new ClientSession({ runtime, grantId: 'local', sessionId: statelessSessionId('local'), deps, logger, shared: true }),
+    serverInfo: () => runtime.sharedUpstream().serverInfo(),
     logger,
   });
-  const stdio = serveStdio(session, { input: process.stdin, output: process.stdout });
-  const holdWatch = watchReleasedHolds(catalog, logger, () => session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' }));
+  const stdio = serveStdio(router, { input: process.stdin, output: process.stdout });
+  // A modern client hears of list changes only on a subscriptions/listen stream, which it cannot
+  // open here yet: nothing is sent to it unasked.
+  const toldToRelist = (): void => {
+    if (router.era !== 'modern') session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+  };
+  const holdWatch = watchReleasedHolds(catalog, logger, toldToRelist);
   session.attachStream(stdio.stream);
   // As over HTTP: a reload that changes which tools are visible tells the client to list again.
   const reloader = watchPolicies(new Map([[name, runtime]]), logger, (event) => {
-    if (event.kind === 'reloaded' && event.hiddenChanged) session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+    if (event.kind === 'reloaded' && event.hiddenChanged) toldToRelist();
   });
 
   let upstreamEnded = false;
@@ -102,6 +113,8 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   clearInterval(holdWatch);
   await refresher.close();
   await session.close('stdin closed');
+  await router.close('stdin closed');
+  await runtime.close();
   await stores.audit.close();
   await stores.counters.close();
   stores.close();

@@ -12,6 +12,8 @@ export type UpstreamSpec =
       args: readonly string[];
       env: Readonly<Record<string, string>>;
       cwd?: string;
+      /** The longest message (stdout line) accepted from the server; absent: 4 MiB. */
+      maxMessageBytes?: number;
     }
   | {
       kind: 'http';
@@ -19,6 +21,8 @@ export type UpstreamSpec =
       headers: Readonly<Record<string, string>>;
       /** `auto` tries Streamable HTTP, then legacy HTTP+SSE. */
       transport: 'auto' | 'streamable-http' | 'sse';
+      /** The longest message (a JSON body, one SSE event) accepted from the server; absent: 4 MiB. */
+      maxMessageBytes?: number;
     };
 
 export type PolicySource =
@@ -59,6 +63,8 @@ export interface GatewayConfig {
   admin?: AdminConfig;
   /** Absent: counters in the embedded SQLite file. */
   state?: StateConfig;
+  /** Timeouts of the client-facing HTTP server; what is absent keeps the transport's default. */
+  http?: HttpTimeouts;
   servers: Readonly<Record<string, ServerConfig>>;
 }
 
@@ -69,6 +75,14 @@ export interface ApprovalsConfig {
   webhook?: string;
   /** Signs webhook bodies: `X-Toolgate-Signature: sha256=<hex HMAC-SHA256 of the body>`. */
   webhookSecret?: string;
+}
+
+/** Named as McpHttpServerOptions names them, so the gateway can pass them on as they are. */
+export interface HttpTimeouts {
+  /** How long a client may take to send a request's headers. */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request (headers and body); not the answer. */
+  requestTimeoutMs?: number;
 }
 
 export interface AdminConfig {

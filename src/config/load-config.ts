@@ -16,6 +16,7 @@ import {
 import { parseDuration } from '../lib/durations.js';
 import { parseState } from './parse-state.js';
 import { parseAdmin, parseApprovals } from './parse-approvals.js';
+import { parseHttpTimeouts, parseMessageSize } from './parse-limits.js';
 
 export interface ConfigIssue {
   path: string;
@@ -32,8 +33,8 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_KEYS = new Set(['listen', 'dataDir', 'state', 'auth', 'failMode', 'approvals', 'admin', 'servers', 'allowedOrigins']);
-const SERVER_KEYS = new Set(['command', 'args', 'env', 'cwd', 'url', 'headers', 'transport', 'policy', 'shared', 'timeout']);
+const TOP_KEYS = new Set(['listen', 'dataDir', 'state', 'auth', 'failMode', 'approvals', 'admin', 'servers', 'allowedOrigins', 'http']);
+const SERVER_KEYS = new Set(['command', 'args', 'env', 'cwd', 'url', 'headers', 'transport', 'policy', 'shared', 'timeout', 'maxMessageSize']);
 const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<GatewayConfig> {
@@ -79,6 +80,7 @@ export function parseConfig(raw: unknown, options: { configPath?: string; env?: 
   const approvals = parseApprovals(doc['approvals'], issues);
   const admin = parseAdmin(doc['admin'], issues);
   const state = parseState(doc['state'], issues);
+  const http = parseHttpTimeouts(doc['http'], issues);
   const servers = parseServers(doc['servers'], baseDir, issues);
 
   if (issues.length > 0) throw new ConfigError(file, issues);
@@ -92,6 +94,7 @@ export function parseConfig(raw: unknown, options: { configPath?: string; env?: 
     approvals,
     ...(admin ? { admin } : {}),
     ...(state ? { state } : {}),
+    http,
     servers,
   };
 }
@@ -110,7 +113,9 @@ function parseServers(raw: unknown, baseDir: string, issues: ConfigIssue[]): Rec
       continue;
     }
     for (const key of Object.keys(entry)) if (!SERVER_KEYS.has(key)) issues.push({ path: `${path}.${key}`, message: 'unknown setting' });
-    const upstream = parseUpstream(entry, path, baseDir, issues);
+    const parsedUpstream = parseUpstream(entry, path, baseDir, issues);
+    const maxMessageBytes = parseMessageSize(entry['maxMessageSize'], `${path}.maxMessageSize`, issues);
+    const upstream = parsedUpstream && maxMessageBytes !== undefined ? { ...parsedUpstream, maxMessageBytes } : parsedUpstream;
     const policy = parsePolicySource(entry['policy'], `${path}.policy`, baseDir, issues);
     const shared = entry['shared'] ?? false;
     if (typeof shared !== 'boolean') issues.push({ path: `${path}.shared`, message: 'must be true or false' });

@@ -73,7 +73,7 @@ export async function startGateway(options: GatewayOptions, listen = options.con
   const inflight = new Set<Promise<unknown>>();
   const deps: PipelineDeps = { counters: options.counters, audit: options.audit, approvals: options.approvals, clock: options.clock, logger, inflight, failMode: config.failMode };
   const handler = createGatewayHttpHandler({ runtimes, grants: options.grants, deps, logger });
-  const http = createMcpHttpServer({ handler, origins: { allowedOrigins: config.allowedOrigins, listenHost: listen.host } });
+  const http = createMcpHttpServer({ handler, origins: { allowedOrigins: config.allowedOrigins, listenHost: listen.host }, ...config.http, logger });
   const toldToRelist = (server: string): void => {
     for (const session of handler.sessions.values()) {
       if (runtimes.get(server)?.sessionIds.has(session.id)) session.notify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });

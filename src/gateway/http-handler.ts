@@ -1,5 +1,6 @@
 // Serves `/mcp/<server>` for the HTTP transport: authenticates the grant, binds sessions to it, and
-// opens a client session (with its own upstream) on `initialize`.
+// opens a client session (with its own upstream) on `initialize`. A 2026-07-28 request has no session:
+// it is served on its own, over the server's shared connection (modern-exchange.ts).
 import type { Grant, GrantStore } from '../grants/grant-store.js';
 import { grantReaches } from '../grants/grant-store.js';
 import type { Logger } from '../lib/logger.js';
@@ -9,12 +10,15 @@ import type { ClientStream, ReplySink } from '../transport/client-channel.js';
 import type { HttpAdmission, HttpAdmissionInput, McpHttpHandler } from '../transport/http/mcp-http-handler.js';
 import type { PipelineDeps } from './call-pipeline.js';
 import { ClientSession } from './client-session.js';
+import { serveModernRequest } from './modern-exchange.js';
 import type { ServerRuntime } from './server-runtime.js';
 
 export interface HttpContext {
   runtime: ServerRuntime;
   grant: Grant;
   session?: ClientSession;
+  /** A stateless (2026-07-28) request: no session, its envelope and headers already checked. */
+  modern?: boolean;
 }
 
 export interface GatewayHttpHandlerOptions {
@@ -106,6 +110,7 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     }
     if (!grantReaches(grant, runtime.name)) return { kind: 'rejected', status: 403, message: `grant "${grant.name}" may not reach server "${runtime.name}"` };
     if (input.sessionId === undefined) {
+      if (input.verb === 'POST' && input.modern) return { kind: 'admitted', context: { runtime, grant, modern: true } };
       if (input.verb === 'POST' && input.initialize) return { kind: 'admitted', context: { runtime, grant } };
       return { kind: 'rejected', status: 400, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' };
     }
@@ -138,6 +143,23 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     }));
   }
 
+  /** One stateless request: a session of its own on the shared connection, closed with its answer
+   *  (which never closes the shared connection). */
+  function serveStateless(context: HttpContext, request: JsonRpcRequest, reply: ReplySink): void {
+    const { runtime, grant } = context;
+    serveModernRequest({
+      serverInfo: () => runtime.sharedUpstream().serverInfo(),
+      forward: (forwarded, modernReply) => {
+        // One id for every stateless request of a grant, so `scope: session` budgets count per
+        // grant; a fresh id per request would give each request a budget of its own.
+        const sessionId = statelessSessionId(grant.id);
+        const session = new ClientSession({ runtime, grantId: grant.id, sessionId, deps: options.deps, logger: options.logger, shared: true });
+        session.handleRequest(forwarded, endWith(modernReply, () => void session.close('request answered')));
+      },
+      logger: options.logger,
+    }, request, reply);
+  }
+
   return {
     sessions,
     admit,
@@ -145,6 +167,7 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
       // A keep-alive connection can still carry a request after stop began: the server it would
       // reach is about to be closed, so it is refused before anything runs.
       if (stopping) return reply.end(wireError('UPSTREAM_UNAVAILABLE', request.id, 'Upstream unavailable: the gateway is stopping; the request was not sent'));
+      if (context.modern) return serveStateless(context, request, reply);
       if (!context.session) return openSession(context, request, reply);
       context.session.handleRequest(request, reply);
     },
@@ -173,6 +196,11 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
       await Promise.all([...sessions.values()].map((session) => session.close(reason)));
     },
   };
+}
+
+/** The session id stateless (2026-07-28) requests of a grant are counted and audited under. */
+export function statelessSessionId(grantId: string): string {
+  return `stateless:${grantId}`;
 }
 
 /** A reply that also tells `onEnd` what the final response was. */

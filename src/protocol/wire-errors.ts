@@ -1,6 +1,6 @@
 // JSON-RPC errors are built here and only here: local failures carry a string code, and one table
 // maps each code to what the client sees (pinned by wire-errors.test.ts and listed in docs/errors.md).
-import type { JsonRpcErrorResponse, JsonRpcId } from './jsonrpc.js';
+import type { JsonRpcErrorResponse, JsonRpcId, JsonRpcResponse } from './jsonrpc.js';
 
 export const JSONRPC = {
   PARSE_ERROR: -32700,
@@ -21,7 +21,12 @@ export type GatewayErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_CLOSED'
   | 'UPSTREAM_TIMEOUT'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'METHOD_NOT_FOUND'
+  | 'INVALID_ENVELOPE'
+  | 'HEADER_MISMATCH'
+  | 'MISSING_CLIENT_CAPABILITY'
+  | 'UNSUPPORTED_VERSION';
 
 /** JSON-RPC code, and the HTTP status used when the error ends an HTTP exchange by itself. */
 export const WIRE_ERRORS: Readonly<Record<GatewayErrorCode, { code: number; httpStatus: number }>> = {
@@ -35,7 +40,22 @@ export const WIRE_ERRORS: Readonly<Record<GatewayErrorCode, { code: number; http
   UPSTREAM_CLOSED: { code: -32011, httpStatus: 200 },
   UPSTREAM_TIMEOUT: { code: -32012, httpStatus: 200 },
   INTERNAL: { code: JSONRPC.INTERNAL_ERROR, httpStatus: 500 },
+  // 2026-07-28 (stateless) clients only: see docs/protocol-eras.md.
+  METHOD_NOT_FOUND: { code: JSONRPC.METHOD_NOT_FOUND, httpStatus: 404 },
+  INVALID_ENVELOPE: { code: JSONRPC.INVALID_PARAMS, httpStatus: 400 },
+  HEADER_MISMATCH: { code: -32020, httpStatus: 400 },
+  MISSING_CLIENT_CAPABILITY: { code: -32021, httpStatus: 400 },
+  UNSUPPORTED_VERSION: { code: -32022, httpStatus: 400 },
 };
+
+/** Codes whose HTTP status the 2026-07-28 binding fixes even when the error is the answer to a
+ *  forwarded request (an unknown method is 404; header and version problems are 400). */
+const MODERN_HTTP_STATUS: ReadonlyMap<number, number> = new Map([
+  [JSONRPC.METHOD_NOT_FOUND, 404],
+  [-32020, 400],
+  [-32021, 400],
+  [-32022, 400],
+]);
 
 export function wireError(code: GatewayErrorCode, id: JsonRpcId | null, message: string, data?: unknown): JsonRpcErrorResponse {
   const error = { code: WIRE_ERRORS[code].code, message, ...(data === undefined ? {} : { data }) };
@@ -44,4 +64,9 @@ export function wireError(code: GatewayErrorCode, id: JsonRpcId | null, message:
 
 export function httpStatusFor(code: GatewayErrorCode): number {
   return WIRE_ERRORS[code].httpStatus;
+}
+
+/** The HTTP status of a 2026-07-28 exchange that ends with `response`. */
+export function modernHttpStatus(response: JsonRpcResponse): number {
+  return 'error' in response ? (MODERN_HTTP_STATUS.get(response.error.code) ?? 200) : 200;
 }

@@ -31,6 +31,10 @@ export const DIST = join(REPO_ROOT, 'dist');
 export const MLFLOW_SERVER = join(DIST, 'examples', 'mlflow-server.js');
 export const COUNTING_SERVER = join(DIST, 'test', 'fixtures', 'counting-server.js');
 export const CONFORMANCE_SERVER = join(DIST, 'test', 'fixtures', 'conformance-server.js');
+// SDK 2.x server serving both eras: stdio by default, `--http 0`, `--modern-only`.
+export const MODERN_SERVER = join(DIST, 'test', 'fixtures', 'modern-server.js');
+// SDK 1.x legacy-only server whose missing resource is -32002.
+export const LEGACY_RESOURCES_SERVER = join(DIST, 'test', 'fixtures', 'modern-legacy-resources.js');
 // The nested package holding the official conformance suite and the Node 22 it runs on.
 export const CONFORMANCE_RUNNER = join(REPO_ROOT, 'test', 'conformance', 'runner');
 export const TOOLGATE_CLI = join(DIST, 'src', 'cli', 'main.js');

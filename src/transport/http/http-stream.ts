@@ -1,8 +1,9 @@
 // The standalone SSE stream a client opens with GET: server messages that belong to no request.
+// Ended when the client leaves too much unread (see writeUnlessStuck).
 import type { ServerResponse } from 'node:http';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import type { ClientStream } from '../client-channel.js';
-import { sseEvent } from './http-reply.js';
+import { sseEvent, writeUnlessStuck, type ClientWriteLimits } from './http-reply.js';
 
 const KEEPALIVE_MS = 25_000;
 
@@ -11,14 +12,17 @@ export class HttpEventStream implements ClientStream {
   private readonly listeners: Array<() => void> = [];
   private readonly keepalive: NodeJS.Timeout;
 
-  constructor(private readonly res: ServerResponse) {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly limits: ClientWriteLimits = {},
+  ) {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
-    this.keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+    this.keepalive = setInterval(() => this.write(': keepalive\n\n'), KEEPALIVE_MS);
     this.keepalive.unref();
     res.on('close', () => this.markClosed());
   }
@@ -28,7 +32,7 @@ export class HttpEventStream implements ClientStream {
   }
 
   send(message: JsonRpcMessage): void {
-    if (this.open) this.res.write(sseEvent(message));
+    this.write(sseEvent(message));
   }
 
   onClose(listener: () => void): void {
@@ -39,6 +43,10 @@ export class HttpEventStream implements ClientStream {
     if (!this.open) return;
     this.res.end();
     this.markClosed();
+  }
+
+  private write(chunk: string): void {
+    if (this.open) writeUnlessStuck(this.res, chunk, this.limits, 'the GET event stream');
   }
 
   private markClosed(): void {

@@ -11,6 +11,9 @@ export interface HttpAdmissionInput {
   authorization: string | undefined;
   /** For POST: whether the body is an `initialize` request (which opens a session). */
   initialize: boolean;
+  /** For POST: a 2026-07-28 (stateless) message with no session, its envelope and mirrored
+   *  headers already checked against the body. */
+  modern: boolean;
 }
 
 export type HttpAdmission<Context> =
@@ -20,7 +23,7 @@ export type HttpAdmission<Context> =
 export interface McpHttpHandler<Context> {
   /** May be asynchronous: e.g. a grant checked against a shared store. */
   admit(input: HttpAdmissionInput): HttpAdmission<Context> | Promise<HttpAdmission<Context>>;
-  /** A request: answer through `reply`. */
+  /** A request: answer through `reply`. A modern request comes with a context admitted as modern. */
   handleRequest(context: Context, request: JsonRpcRequest, reply: ReplySink): void;
   /** A notification or a response (to a server-to-client request); the client gets 202. */
   handleMessage(context: Context, message: JsonRpcMessage): void;

@@ -4,10 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isRequest } from '../../protocol/jsonrpc.js';
 import { parseMessages } from '../../protocol/parse-message.js';
-import { httpStatusFor, wireError, type GatewayErrorCode } from '../../protocol/wire-errors.js';
+import { httpStatusFor, modernHttpStatus, wireError, type GatewayErrorCode } from '../../protocol/wire-errors.js';
 import { HttpReply } from './http-reply.js';
 import { HttpEventStream } from './http-stream.js';
 import type { McpHttpHandler } from './mcp-http-handler.js';
+import { classifyPost, isModernVerbProbe } from './modern-post.js';
 import { checkOrigin, type OriginPolicy } from './origin-check.js';
 import { readBody } from './read-body.js';
 
@@ -15,6 +16,19 @@ export interface McpHttpServerOptions<Context> {
   handler: McpHttpHandler<Context>;
   origins: OriginPolicy;
   maxBodyBytes?: number;
+  /** How long a client may take to send a request's headers (default 10 s); then 408 and the
+   *  connection is closed, so a slow client cannot pin it. */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, headers and body (default 60 s). The
+   *  answer is not bounded by it: a long tool call or an SSE stream outlives it. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open (default 5 s). */
+  keepAliveTimeoutMs?: number;
+  /** Bytes one client's SSE stream (an answer, the GET stream) may leave unread before it is ended
+   *  (default 8 MiB; see writeUnlessStuck in http-reply.ts). */
+  maxUnreadBytes?: number;
+  /** Where a stream ended for a client that stopped reading is reported. */
+  logger?: import('../../lib/logger.js').Logger;
 }
 
 export interface McpHttpServer {
@@ -37,9 +51,11 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
       else res.destroy();
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 60_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
+  // Node looks for expired requests only this often (30 s by default, read when listening).
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(50, Math.min(1_000, server.headersTimeout / 4, server.requestTimeout / 4));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = PATH.exec(req.url ?? '');
@@ -56,12 +72,17 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
     const sessionId = headerValue(req.headers['mcp-session-id']);
     const authorization = headerValue(req.headers.authorization);
     if (verb === 'POST') return handlePost(req, res, server, sessionId, authorization);
+    // 2026-07-28 is POST only: a stateless client has no stream to open and no session to end.
+    if (isModernVerbProbe(req.headers, sessionId)) {
+      res.setHeader('allow', 'POST');
+      return sendPlain(res, 405, `method ${verb} not allowed: protocol revision 2026-07-28 is POST only`);
+    }
 
-    const admission = await options.handler.admit({ server, verb, sessionId, authorization, initialize: false });
+    const admission = await options.handler.admit({ server, verb, sessionId, authorization, initialize: false, modern: false });
     if (admission.kind === 'rejected') return sendRejection(res, admission);
     if (verb === 'GET') {
       if (!acceptsEventStream(req)) return sendPlain(res, 406, 'GET needs Accept: text/event-stream');
-      options.handler.openStream(admission.context, new HttpEventStream(res));
+      options.handler.openStream(admission.context, new HttpEventStream(res, options));
       return;
     }
     await options.handler.endSession(admission.context);
@@ -78,13 +99,24 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
     const parsed = parseMessages(body.text);
     if (parsed.kind === 'invalid') return sendJsonError(res, httpStatusFor(parsed.code), parsed.code, parsed.message);
 
+    const modern = classifyPost(req.headers, req.headersDistinct, sessionId, parsed);
+    if (modern.kind === 'refused') return sendJson(res, modern.status, modern.error);
+    if (modern.kind !== 'legacy') {
+      const admission = await options.handler.admit({ server, verb: 'POST', sessionId, authorization, initialize: false, modern: true });
+      if (admission.kind === 'rejected') return sendRejection(res, admission);
+      // A stateless notification belongs to no request that is still open here: accepted, dropped.
+      if (modern.kind === 'notification') return void res.writeHead(202).end();
+      options.handler.handleRequest(admission.context, modern.request, new HttpReply(res, modernHttpStatus, options));
+      return;
+    }
+
     const single = parsed.kind === 'single' ? parsed.message : undefined;
     const initialize = single !== undefined && isRequest(single) && single.method === 'initialize';
-    const admission = await options.handler.admit({ server, verb: 'POST', sessionId, authorization, initialize });
+    const admission = await options.handler.admit({ server, verb: 'POST', sessionId, authorization, initialize, modern: false });
     if (admission.kind === 'rejected') return sendRejection(res, admission);
 
     if (single && isRequest(single)) {
-      options.handler.handleRequest(admission.context, single, new HttpReply(res));
+      options.handler.handleRequest(admission.context, single, new HttpReply(res, undefined, options));
       return;
     }
     const messages = parsed.kind === 'batch' ? parsed.messages : [single!];

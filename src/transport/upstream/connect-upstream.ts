@@ -1,15 +1,15 @@
 // Opens the upstream connection a server's config describes: a stdio child with a scrubbed
 // environment, or an HTTP URL (Streamable HTTP, falling back to legacy HTTP+SSE in `auto` mode).
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import type { UpstreamSpec } from '../../config/gateway-config.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import type { Logger } from '../../lib/logger.js';
+import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES } from './message-bound.js';
+import { StdioUpstreamTransport } from './stdio-upstream-transport.js';
 import { linkFromTransport, type UpstreamLink } from './upstream-link.js';
-import { watchedFetch, type LostHandler } from './watched-fetch.js';
+import { boundedFetch, watchedFetch, type LostHandler } from './watched-fetch.js';
 
 export interface ConnectOptions {
   serverName: string;
@@ -18,35 +18,32 @@ export interface ConnectOptions {
 
 export async function connectUpstream(spec: UpstreamSpec, options: ConnectOptions): Promise<UpstreamLink> {
   if (spec.kind === 'stdio') return connectStdio(spec, options);
-  if (spec.transport === 'sse') return connectSse(spec.url, spec.headers);
-  if (spec.transport === 'streamable-http') return connectStreamable(spec.url, spec.headers);
-  return connectAutoHttp(spec.url, spec.headers);
+  const max = spec.maxMessageBytes ?? DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES;
+  if (spec.transport === 'sse') return connectSse(spec.url, spec.headers, max);
+  if (spec.transport === 'streamable-http') return connectStreamable(spec.url, spec.headers, max);
+  return connectAutoHttp(spec.url, spec.headers, max);
 }
 
 async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }>, options: ConnectOptions): Promise<UpstreamLink> {
   // Only the SDK's safe subset of our environment reaches the child, plus what the config names:
   // the gateway's own secrets (tokens, cloud credentials) are never inherited by accident.
-  const transport = new StdioClientTransport({
+  const transport = new StdioUpstreamTransport({
     command: spec.command,
-    args: [...spec.args],
+    args: spec.args,
     env: { ...getDefaultEnvironment(), ...spec.env },
     ...(spec.cwd ? { cwd: spec.cwd } : {}),
-    stderr: 'pipe',
+    maxMessageBytes: spec.maxMessageBytes ?? DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES,
+    onStderrLine: (line) => options.logger.debug({ server: options.serverName, stderr: line }, 'upstream stderr'),
   });
-  const stderr = transport.stderr as Readable | null;
-  if (stderr) {
-    const lines = createInterface({ input: stderr });
-    lines.on('line', (line) => options.logger.debug({ server: options.serverName, stderr: line }, 'upstream stderr'));
-  }
   await transport.start();
   return linkFromTransport(transport, `stdio server "${options.serverName}" (${spec.command})`);
 }
 
-async function connectStreamable(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
+async function connectStreamable(url: string, headers: Readonly<Record<string, string>>, maxMessageBytes: number): Promise<UpstreamLink> {
   let onLost: LostHandler = () => {};
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { ...headers } },
-    fetch: watchedFetch((id, reason) => onLost(id, reason)),
+    fetch: watchedFetch((id, reason) => onLost(id, reason), fetch, maxMessageBytes),
   });
   await transport.start();
   return linkFromTransport(transport, `Streamable HTTP server ${url}`, {
@@ -59,12 +56,13 @@ async function connectStreamable(url: string, headers: Readonly<Record<string, s
   });
 }
 
-async function connectSse(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
+async function connectSse(url: string, headers: Readonly<Record<string, string>>, maxMessageBytes: number): Promise<UpstreamLink> {
   let onLost: LostHandler = () => {};
+  const eventStreamFetch = boundedFetch(maxMessageBytes);
   const transport = new SSEClientTransport(new URL(url), {
     requestInit: { headers: { ...headers } },
-    fetch: watchedFetch((id, reason) => onLost(id, reason)),
-    eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+    fetch: watchedFetch((id, reason) => onLost(id, reason), fetch, maxMessageBytes),
+    eventSourceInit: { fetch: (input, init) => eventStreamFetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
   });
   await transport.start();
   return linkFromTransport(transport, `HTTP+SSE server ${url}`, {
@@ -78,8 +76,8 @@ async function connectSse(url: string, headers: Readonly<Record<string, string>>
 
 /** Streamable HTTP first; when the first POST is refused as a method or path the server does not
  *  know (404/405), the server is a legacy HTTP+SSE one. */
-async function connectAutoHttp(url: string, headers: Readonly<Record<string, string>>): Promise<UpstreamLink> {
-  let active = await connectStreamable(url, headers);
+async function connectAutoHttp(url: string, headers: Readonly<Record<string, string>>, maxMessageBytes: number): Promise<UpstreamLink> {
+  let active = await connectStreamable(url, headers, maxMessageBytes);
   let decided = false;
   let messageHandler: (message: JsonRpcMessage) => void = () => {};
   let lostHandler: LostHandler = () => {};
@@ -107,7 +105,7 @@ async function connectAutoHttp(url: string, headers: Readonly<Record<string, str
         const status = error instanceof StreamableHTTPError ? error.code : undefined;
         if (status !== 404 && status !== 405 && status !== 400) throw error;
         const previous = active;
-        active = await connectSse(url, headers);
+        active = await connectSse(url, headers, maxMessageBytes);
         wire(active);
         decided = true;
         await previous.close();

@@ -2,12 +2,13 @@
 // (following `nextCursor` pages), then disconnects. Used by `toolgate scan`.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import type { UpstreamSpec } from '../../config/gateway-config.js';
+import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES } from './message-bound.js';
+import { StdioUpstreamTransport } from './stdio-upstream-transport.js';
+import { boundedFetch } from './watched-fetch.js';
 
 export interface ListToolsOptions {
   /** How long connecting and every page may take, in milliseconds. */
@@ -60,45 +61,43 @@ async function connect(client: Client, spec: UpstreamSpec, options: ListToolsOpt
     await client.connect(stdioTransport(spec, options, stderrTail), requestOptions);
     return;
   }
+  const fetchBounded = boundedFetch(spec.maxMessageBytes ?? DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES);
   if (spec.transport === 'sse') {
-    await client.connect(sseTransport(spec.url, spec.headers), requestOptions);
+    await client.connect(sseTransport(spec.url, spec.headers, fetchBounded), requestOptions);
     return;
   }
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: { ...spec.headers } } }), requestOptions);
+    await client.connect(new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: { ...spec.headers } }, fetch: fetchBounded }), requestOptions);
   } catch (error) {
     // A legacy HTTP+SSE server refuses the POST as a method or path it does not know.
     const status = error instanceof StreamableHTTPError ? error.code : undefined;
     if (spec.transport !== 'auto' || (status !== 404 && status !== 405 && status !== 400)) throw error;
     await client.close().catch(() => {});
-    await client.connect(sseTransport(spec.url, spec.headers), requestOptions);
+    await client.connect(sseTransport(spec.url, spec.headers, fetchBounded), requestOptions);
   }
 }
 
 function stdioTransport(spec: Extract<UpstreamSpec, { kind: 'stdio' }>, options: ListToolsOptions, stderrTail: string[]): Transport {
   const base = options.inheritEnv ? stringEnv(process.env) : getDefaultEnvironment();
-  const transport = new StdioClientTransport({
+  return new StdioUpstreamTransport({
     command: spec.command,
-    args: [...spec.args],
+    args: spec.args,
     env: { ...base, ...spec.env },
     ...(spec.cwd ? { cwd: spec.cwd } : {}),
-    stderr: 'pipe',
-  });
-  const stderr = transport.stderr as Readable | null;
-  if (stderr) {
+    maxMessageBytes: spec.maxMessageBytes ?? DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES,
     // Kept only to explain a failure; a healthy server's chatter is not shown.
-    createInterface({ input: stderr }).on('line', (line) => {
+    onStderrLine: (line) => {
       stderrTail.push(line);
       if (stderrTail.length > 10) stderrTail.shift();
-    });
-  }
-  return transport;
+    },
+  });
 }
 
-function sseTransport(url: string, headers: Readonly<Record<string, string>>): Transport {
+function sseTransport(url: string, headers: Readonly<Record<string, string>>, fetchBounded: typeof fetch): Transport {
   return new SSEClientTransport(new URL(url), {
     requestInit: { headers: { ...headers } },
-    eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+    fetch: fetchBounded,
+    eventSourceInit: { fetch: (input, init) => fetchBounded(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
   });
 }
 

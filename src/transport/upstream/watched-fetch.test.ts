@@ -1,9 +1,10 @@
 // watchedFetch reports a request lost exactly when its answer can no longer come: a broken or ended
-// SSE answer stream without an event id, a POST that failed after connecting; never otherwise.
+// SSE answer stream without an event id, a POST that failed after connecting, an answer over the
+// message bound; never otherwise. Every body is bounded (a JSON body whole, SSE per event).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonRpcId } from '../../protocol/jsonrpc.js';
-import { watchedFetch } from './watched-fetch.js';
+import { boundedFetch, watchedFetch } from './watched-fetch.js';
 
 const encoder = new TextEncoder();
 const settle = () => new Promise((resolve) => setTimeout(resolve, 120));
@@ -30,9 +31,9 @@ function refuse(code: string): typeof fetch {
   };
 }
 
-async function run(base: typeof fetch, message: unknown): Promise<Array<[JsonRpcId, string]>> {
+async function run(base: typeof fetch, message: unknown, maxMessageBytes?: number): Promise<Array<[JsonRpcId, string]>> {
   const lost: Array<[JsonRpcId, string]> = [];
-  const fetchIt = watchedFetch((id, reason) => lost.push([id, reason]), base);
+  const fetchIt = watchedFetch((id, reason) => lost.push([id, reason]), base, maxMessageBytes);
   try {
     const response = await fetchIt('http://upstream.test/mcp', { method: 'POST', body: JSON.stringify(message) });
     await response.text().catch(() => undefined);
@@ -83,6 +84,53 @@ describe('watchedFetch', () => {
     abort.abort();
     await response.text().catch(() => undefined);
     await settle();
+    assert.deepEqual(lost, []);
+  });
+
+  test('a JSON answer over the bound fails at once, naming the bound; the download stops', async () => {
+    let served = 0;
+    const huge: typeof fetch = async () => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          served += 1;
+          if (served > 1_000) controller.close();
+          else controller.enqueue(new Uint8Array(1024).fill(0x20));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const lost: Array<[JsonRpcId, string]> = [];
+    const response = await watchedFetch((id, reason) => lost.push([id, reason]), huge, 10_000)('http://upstream.test/mcp', { method: 'POST', body: JSON.stringify(request) });
+    await assert.rejects(response.json(), /the upstream message exceeded 10000 bytes \(an HTTP response body\)/);
+    assert.deepEqual(lost, [[7, 'the upstream message exceeded 10000 bytes (an HTTP response body)']]);
+    await settle();
+    assert.ok(served < 20, `kept reading after the bound: ${served} chunks`);
+  });
+
+  test('an SSE stream is bounded per event: many small events pass, one large event fails even on a resumable stream', async () => {
+    const small = `id: ev-1\r\nevent: message\r\ndata: ${'a'.repeat(60)}\r\n\r\n`;
+    const many = Array.from({ length: 50 }, () => small);
+    const passed = await watchedFetch(() => {}, serve('text/event-stream', many), 100)('http://upstream.test/mcp', { method: 'POST', body: JSON.stringify(request) });
+    assert.equal((await passed.text()).length, small.length * 50);
+
+    const large = `id: ev-2\ndata: ${'b'.repeat(120)}\n`;
+    const lost = await run(serve('text/event-stream', [small, large.slice(0, 20), large.slice(20), 'data: more\n\n']), request, 100);
+    assert.deepEqual(lost, [[7, 'the upstream message exceeded 100 bytes (one event of an SSE stream)']]);
+  });
+
+  test('a body that is no request\'s answer (GET stream, error answer) is bounded too, with nobody told', async () => {
+    const huge = `data: ${'c'.repeat(200)}\n\n`;
+    const lost: JsonRpcId[] = [];
+    const fetchIt = watchedFetch((id) => lost.push(id), serve('text/event-stream', [huge]), 100);
+    const response = await fetchIt('http://upstream.test/mcp', { method: 'GET' });
+    await assert.rejects(response.text(), /exceeded 100 bytes/);
+    const legacy = await boundedFetch(100, serve('text/event-stream', [huge]))('http://upstream.test/sse');
+    await assert.rejects(legacy.text(), /exceeded 100 bytes \(one event of an SSE stream\)/);
+    // An error answer's body, which the SDK reads whole into its error message.
+    const failing: typeof fetch = async () => new Response('e'.repeat(500), { status: 500, headers: { 'content-type': 'text/plain' } });
+    const refused = await watchedFetch((id) => lost.push(id), failing, 100)('http://upstream.test/mcp', { method: 'POST', body: JSON.stringify(request) });
+    assert.equal(refused.status, 500);
+    await assert.rejects(refused.text(), /exceeded 100 bytes \(an HTTP response body\)/);
     assert.deepEqual(lost, []);
   });
 

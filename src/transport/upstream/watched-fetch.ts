@@ -1,7 +1,10 @@
 // A fetch for the SDK's HTTP client transports that notices when a request's answer can no longer
 // come: its POST failed after it may have reached the server, or its SSE answer stream broke. The
-// SDK only logs those; without this, the caller would wait for the whole request timeout.
+// SDK only logs those; without this, the caller would wait for the whole request timeout. It also
+// bounds every response body (see bounded-body.ts): an oversize answer fails its request at once.
 import type { JsonRpcId } from '../../protocol/jsonrpc.js';
+import { boundBody } from './bounded-body.js';
+import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES, UpstreamMessageTooLargeError } from './message-bound.js';
 
 export type LostHandler = (id: JsonRpcId, reason: string) => void;
 
@@ -11,7 +14,7 @@ export const NOT_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOT
  *  (the answer itself, usually: the end of an SSE answer stream follows its response). */
 const REPORT_DELAY_MS = 50;
 
-export function watchedFetch(onLost: LostHandler, base: typeof fetch = fetch): typeof fetch {
+export function watchedFetch(onLost: LostHandler, base: typeof fetch = fetch, maxMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES): typeof fetch {
   return async (input, init) => {
     const id = requestIdOf(init);
     let response: Response;
@@ -23,17 +26,40 @@ export function watchedFetch(onLost: LostHandler, base: typeof fetch = fetch): t
       }
       throw error;
     }
-    if (id === undefined || !response.ok || !response.body) return response;
-    const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-    const body = watchBody(response.body, sse, (reason) => {
-      if (!init?.signal?.aborted) onLost(id, reason);
-    });
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // Error answers too: the SDK reads their whole body into its error message.
+    if (!response.body) return response;
+    const sse = isEventStream(response);
+    let body = boundBody(response.body, sse, maxMessageBytes);
+    if (id !== undefined && response.ok) {
+      body = watchBody(body, sse, (reason) => {
+        if (!init?.signal?.aborted) onLost(id, reason);
+      });
+    }
+    return withBody(response, body);
   };
 }
 
+/** A fetch whose response bodies are bounded and nothing more: for the legacy HTTP+SSE event stream,
+ *  which carries every answer of the session but is no request's own answer, and for `toolgate scan`. */
+export function boundedFetch(maxMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES, base: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    if (!response.body) return response;
+    return withBody(response, boundBody(response.body, isEventStream(response), maxMessageBytes));
+  };
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').includes('text/event-stream');
+}
+
+function withBody(response: Response, body: ReadableStream<Uint8Array>): Response {
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 /** Passes the body through, calling `lost` when it breaks, or when an SSE answer stream ends that
- *  carried no event id (with one, the SDK resumes the stream and the answer may still come). */
+ *  carried no event id (with one, the SDK resumes the stream and the answer may still come; not
+ *  after an oversize message, which a resumed stream would only send again). */
 function watchBody(body: ReadableStream<Uint8Array>, sse: boolean, lost: (reason: string) => void): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -49,7 +75,8 @@ function watchBody(body: ReadableStream<Uint8Array>, sse: boolean, lost: (reason
       try {
         chunk = await reader.read();
       } catch (error) {
-        report(`the server's answer stream broke: ${describe(error)}`);
+        if (error instanceof UpstreamMessageTooLargeError) lost(error.message);
+        else report(`the server's answer stream broke: ${describe(error)}`);
         controller.error(error);
         return;
       }

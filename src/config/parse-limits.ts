@@ -1,0 +1,50 @@
+// Parses the settings that bound what a slow or oversized peer can cost the gateway: the `http:`
+// timeouts of the client-facing server, and a server's `maxMessageSize`.
+import { parseDuration } from '../lib/durations.js';
+import type { HttpTimeouts } from './gateway-config.js';
+
+type Issues = Array<{ path: string; message: string }>;
+
+const HTTP_KEYS = new Set(['headersTimeout', 'requestTimeout']);
+const SIZE_UNITS: Record<string, number> = { '': 1, B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+/** Below this an ordinary `initialize` answer would not fit. */
+const MIN_MESSAGE_BYTES = 64 * 1024;
+
+export function parseHttpTimeouts(raw: unknown, issues: Issues): HttpTimeouts {
+  if (raw === undefined) return {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    issues.push({ path: 'http', message: 'must be a mapping, e.g. {headersTimeout: 10s, requestTimeout: 60s}' });
+    return {};
+  }
+  const entry = raw as Record<string, unknown>;
+  for (const key of Object.keys(entry)) if (!HTTP_KEYS.has(key)) issues.push({ path: `http.${key}`, message: 'unknown setting' });
+  const headersTimeoutMs = duration(entry, 'headersTimeout', issues);
+  const requestTimeoutMs = duration(entry, 'requestTimeout', issues);
+  if (headersTimeoutMs !== undefined && requestTimeoutMs !== undefined && headersTimeoutMs > requestTimeoutMs) {
+    issues.push({ path: 'http.headersTimeout', message: `must not be longer than http.requestTimeout (the headers are part of the request)` });
+  }
+  return {
+    ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+  };
+}
+
+/** `maxMessageSize`: a whole number of bytes, or e.g. "512KiB", "16MiB". */
+export function parseMessageSize(raw: unknown, path: string, issues: Issues): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = typeof raw === 'number' ? ['', String(raw), ''] : typeof raw === 'string' ? /^(\d+)\s*(B|KiB|MiB|GiB)?$/.exec(raw.trim()) : null;
+  const bytes = match ? Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? Number.NaN) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < MIN_MESSAGE_BYTES) {
+    issues.push({ path, message: `must be a size of at least 64KiB, e.g. "16MiB", "512KiB" or a number of bytes` });
+    return undefined;
+  }
+  return bytes;
+}
+
+function duration(entry: Record<string, unknown>, key: string, issues: Issues): number | undefined {
+  const raw = entry[key];
+  if (raw === undefined) return undefined;
+  const parsed = typeof raw === 'string' ? parseDuration(raw) : undefined;
+  if (parsed === undefined) issues.push({ path: `http.${key}`, message: 'must be a duration like "10s" or "500ms"' });
+  return parsed;
+}
