@@ -28,6 +28,9 @@ describe('strict parsing', () => {
     refused(call('{"name":"echo","Name":"transfer","arguments":{}}'), /"Name" in params/);
     refused(call('{"name":"echo","ARGUMENTS":{}}'), /"ARGUMENTS" in params/);
     refused(call('{"name":"echo","_meta":{"ProgressToken":1}}'), /params._meta/);
+    // The 2026-07-28 envelope keys too: a variant would dodge the version and capability checks.
+    refused(call('{"name":"echo","_meta":{"IO.modelcontextprotocol/protocolVersion":"2026-07-28"}}'), /params._meta/);
+    refused(call('{"name":"echo","_meta":{"io.modelcontextprotocol/clientcapabilities":{}}}'), /params._meta/);
     refused(call('{"name":"echo","foo":1,"FOO":2}'), /differ only in case/);
     // Argument names belong to the tool, not the protocol.
     assert.equal(parseMessages(call('{"name":"echo","arguments":{"Name":1,"name":2}}')).kind, 'single');

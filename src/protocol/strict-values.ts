@@ -16,7 +16,11 @@ export const PARAMS_KEYS = [
   'name', 'arguments', '_meta', 'uri', 'cursor', 'protocolVersion', 'capabilities', 'clientInfo', 'requestId',
   'reason', 'progressToken', 'progress', 'total', 'level', 'ref', 'argument', 'inputResponses', 'requestState', 'task',
 ] as const;
-export const META_KEYS = ['progressToken'] as const;
+export const META_KEYS = [
+  'progressToken',
+  // The 2026-07-28 envelope: a case variant must not slip past the checks made on the exact key.
+  'io.modelcontextprotocol/protocolVersion', 'io.modelcontextprotocol/clientCapabilities', 'io.modelcontextprotocol/clientInfo', 'io.modelcontextprotocol/logLevel',
+] as const;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
