@@ -42,6 +42,7 @@ export interface McpHttpServer {
 
 const PATH = /^\/mcp\/([^/?#]+)\/?(?:\?.*)?$/;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+const LISTEN_BACKLOG = 4096;
 
 export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Context>): McpHttpServer {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -129,7 +130,9 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        // A burst of agents (a thousand calls at once) must queue, not be refused: Node's default
+        // backlog is 511; the kernel caps it at net.core.somaxconn.
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           resolve(server.address() as AddressInfo);
         });
