@@ -76,19 +76,7 @@ function cacheInFront(options: CachedGrantStoreOptions, support: GrantCacheSuppo
       if (grant) cache.remember(tokenHash, grant, epoch, aged ? clock.now() : 0);
       return grant;
     };
-    let found: Awaitable<Grant | undefined>;
-    try {
-      found = support.authenticateHash(tokenHash);
-    } catch (error) {
-      // A store that cannot answer probably cannot answer for the cached tokens either: fail closed.
-      cache.clear();
-      throw error;
-    }
-    if (!(found instanceof Promise)) return keep(found);
-    return found.then(keep, (error: unknown) => {
-      cache.clear();
-      throw error;
-    });
+    return failingClosed(() => support.authenticateHash(tokenHash), keep);
   }
 
   function revoke(idOrName: string): Awaitable<Grant | undefined> {
@@ -98,16 +86,22 @@ function cacheInFront(options: CachedGrantStoreOptions, support: GrantCacheSuppo
       if (grant) cache.forgetGrant(grant.id);
       return grant;
     };
-    let revoked: Awaitable<Grant | undefined>;
+    return failingClosed(() => store.revoke(idOrName), forget);
+  }
+
+  /** Runs a store call that answers now or later, then `use` on its answer. A store that fails
+   *  probably cannot answer for the cached tokens either (and a revoke may have happened before the
+   *  error): the cache is emptied and the error goes on, so the request is refused. */
+  function failingClosed<T>(call: () => Awaitable<T>, use: (value: T) => T): Awaitable<T> {
+    let answer: Awaitable<T>;
     try {
-      revoked = store.revoke(idOrName);
+      answer = call();
     } catch (error) {
       cache.clear();
       throw error;
     }
-    if (!(revoked instanceof Promise)) return forget(revoked);
-    return revoked.then(forget, (error: unknown) => {
-      // It may have been revoked before the error: trust nothing cached.
+    if (!(answer instanceof Promise)) return use(answer);
+    return answer.then(use, (error: unknown) => {
       cache.clear();
       throw error;
     });
