@@ -29,9 +29,9 @@ function best(peers: readonly TargetReport[], pick: (t: TargetReport) => number,
   return found;
 }
 
-function latencyGoals(gate: TargetReport | undefined, peers: readonly TargetReport[]): GoalCheck[] {
-  const goal1 = 'sequential p50 ≤ 0.85 × the faster peer\'s p50, and p99 ≤ the lower peer p99';
-  const goal2 = 'calls/s at N clients ≥ the faster peer\'s';
+function latencyGoals(gate: TargetReport | undefined, peers: readonly TargetReport[], label: string): GoalCheck[] {
+  const goal1 = `${label}: sequential p50 ≤ 0.85 × the faster peer's p50, and p99 ≤ the lower peer p99`;
+  const goal2 = `${label}: calls/s at N clients ≥ the faster peer's`;
   if (!gate?.sequential || !gate.concurrent || gate.status !== 'ok' || peers.length === 0) {
     const why = gate?.status !== 'ok' ? 'toolgate was not measured' : 'no peer was measured';
     return [
@@ -66,12 +66,15 @@ function latencyGoals(gate: TargetReport | undefined, peers: readonly TargetRepo
 
 export function checkIssueGoals(targets: readonly TargetReport[], engine: EngineBenchResult, counters: CounterBackendReport): GoalCheck[] {
   const gate = targets.find((t) => t.name === 'toolgate');
+  const shared = targets.find((t) => t.name === 'toolgate-shared');
   const peers = targets.filter((t) => PEERS.has(t.name) && t.status === 'ok' && t.sequential && t.concurrent);
   const varied = engine.scenarios.find((s) => s.name === 'varied');
   const counterChecks = counters.comparisons.map((c) => `${c.backend} − memory ${c.differenceMs === undefined ? `skipped (${c.reason ?? ''})` : `${(c.differenceMs * 1000).toFixed(0)} µs (≤ ${c.limitMs * 1000} µs: ${c.verdict})`}`);
   const measuredBoth = counters.comparisons.filter((c) => c.verdict !== 'skipped');
   return [
-    ...latencyGoals(gate, peers),
+    ...latencyGoals(gate, peers, 'toolgate (a server process per session)'),
+    // mcp-proxy runs one server process for every session; `shared: true` is toolgate's same setup.
+    ...(shared ? latencyGoals(shared, peers, 'toolgate, shared: true (one server process, as mcp-proxy)') : []),
     {
       id: 3,
       goal: `policy engine alone ≥ ${rate(ENGINE_GOAL)} decisions/s (varied calls, one core)`,

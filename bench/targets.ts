@@ -108,8 +108,7 @@ function toolgateTargets(redisUrl: string): TargetDefinition[] {
     },
     {
       name: 'toolgate-shared',
-      setup: 'as toolgate, with `shared: true` on the server: one server process for every session, as mcp-proxy runs it (opt-in: BENCH_TARGETS)',
-      optIn: true,
+      setup: 'as toolgate, with `shared: true` on the server: one server process for every session, as mcp-proxy runs it',
       start: start('toolgate-shared', 'sqlite', true),
     },
   ];
