@@ -25,8 +25,6 @@ export interface TargetDefinition {
   readonly name: TargetName;
   /** How the target is run, printed in the method section. */
   readonly setup: string;
-  /** Run only when BENCH_TARGETS names it (a what-if, not part of the standard table). */
-  readonly optIn?: boolean;
   start(): Promise<RunningTarget>;
 }
 
@@ -114,8 +112,8 @@ function toolgateTargets(redisUrl: string): TargetDefinition[] {
   ];
 }
 
-/** The standard targets in table order, or (BENCH_TARGETS) exactly the named ones, opt-in ones included. */
+/** Every target in table order, or (BENCH_TARGETS) exactly the named ones. */
 export function benchTargets(options: { redisUrl: string; only?: readonly TargetName[] }): TargetDefinition[] {
   const all = [direct, ...toolgateTargets(options.redisUrl), supergateway, mcpProxy];
-  return options.only ? all.filter((target) => options.only!.includes(target.name)) : all.filter((target) => target.optIn !== true);
+  return options.only ? all.filter((target) => options.only!.includes(target.name)) : all;
 }
