@@ -37,7 +37,12 @@ export interface ServerConfig {
   shared: boolean;
   /** How long one forwarded request may wait for the server. */
   requestTimeoutMs: number;
+  /** Which protocol era toolgate speaks to the server: `auto` (absent) probes it with
+   *  `server/discover` once per process; `legacy` always opens with `initialize`; `modern` never does. */
+  era?: UpstreamEra;
 }
+
+export type UpstreamEra = 'auto' | 'legacy' | 'modern';
 
 /** State shared by several replicas: counters, approvals and grants (audit and catalog stay in `dataDir`). */
 export interface StateConfig {

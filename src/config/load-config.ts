@@ -34,7 +34,7 @@ export class ConfigError extends Error {
 }
 
 const TOP_KEYS = new Set(['listen', 'dataDir', 'state', 'auth', 'failMode', 'approvals', 'admin', 'servers', 'allowedOrigins', 'http']);
-const SERVER_KEYS = new Set(['command', 'args', 'env', 'cwd', 'url', 'headers', 'transport', 'policy', 'shared', 'timeout', 'maxMessageSize']);
+const SERVER_KEYS = new Set(['command', 'args', 'env', 'cwd', 'url', 'headers', 'transport', 'policy', 'shared', 'timeout', 'maxMessageSize', 'era']);
 const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<GatewayConfig> {
@@ -125,7 +125,8 @@ function parseServers(raw: unknown, baseDir: string, issues: ConfigIssue[]): Rec
       if (parsed === undefined) issues.push({ path: `${path}.timeout`, message: 'must be a duration like "30s" or "2m"' });
       else requestTimeoutMs = parsed;
     }
-    if (upstream && policy) servers[name] = { name, upstream, policy, shared: shared === true, requestTimeoutMs };
+    const era = enumOr(entry, 'era', ['auto', 'legacy', 'modern'] as const, 'auto', issues, path);
+    if (upstream && policy) servers[name] = { name, upstream, policy, shared: shared === true, requestTimeoutMs, era };
   }
   return servers;
 }

@@ -3,7 +3,7 @@
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config/gateway-config.js';
 import type { Logger } from '../lib/logger.js';
-import { connectUpstream } from '../transport/upstream/connect-upstream.js';
+import { eraConnector } from '../transport/upstream/era-connector.js';
 import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
 import type { CatalogGate } from './catalog-gate.js';
 import type { PolicyHolder } from './policy-holder.js';
@@ -32,12 +32,14 @@ const SHARED_CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
 
 export function createServerRuntime(config: ServerConfig, policy: PolicyHolder, logger: Logger): ServerRuntime {
   let shared: UpstreamChannel | undefined;
+  // The server's protocol era, probed on first use and remembered (see era-connector.ts).
+  const upstream = eraConnector(config.upstream, config.era, { serverName: config.name, logger });
   const runtime: ServerRuntime = {
     name: config.name,
     config,
     policy,
     sessionIds: new Set(),
-    connect: () => connectUpstream(config.upstream, { serverName: config.name, logger }),
+    connect: () => upstream.connect(),
     sharedUpstream: () => {
       shared ??= new UpstreamChannel({
         server: config.name,

@@ -9,6 +9,7 @@ import type { Logger } from '../../lib/logger.js';
 import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES } from './message-bound.js';
 import { StdioUpstreamTransport } from './stdio-upstream-transport.js';
 import { linkFromTransport, type UpstreamLink } from './upstream-link.js';
+import { modernFetch } from './modern-fetch.js';
 import { boundedFetch, watchedFetch, type LostHandler } from './watched-fetch.js';
 
 export interface ConnectOptions {
@@ -24,7 +25,7 @@ export async function connectUpstream(spec: UpstreamSpec, options: ConnectOption
   return connectAutoHttp(spec.url, spec.headers, max);
 }
 
-async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }>, options: ConnectOptions): Promise<UpstreamLink> {
+export async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }>, options: ConnectOptions): Promise<UpstreamLink> {
   // Only the SDK's safe subset of our environment reaches the child, plus what the config names:
   // the gateway's own secrets (tokens, cloud credentials) are never inherited by accident.
   const transport = new StdioUpstreamTransport({
@@ -50,6 +51,21 @@ async function connectStreamable(url: string, headers: Readonly<Record<string, s
     // Ending a client session ends its upstream session too (DELETE), or the server would keep it,
     // with whatever it holds (subscriptions, timers), until its own idle timeout, if it has one.
     beforeClose: () => transport.terminateSession(),
+    lostRequests: (handler) => {
+      onLost = handler;
+    },
+  });
+}
+
+/** Streamable HTTP to a 2026-07-28 server: every POST carries the mirrored headers, no session. */
+export async function connectModernHttp(url: string, headers: Readonly<Record<string, string>>, maxMessageBytes: number): Promise<UpstreamLink> {
+  let onLost: LostHandler = () => {};
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { ...headers } },
+    fetch: watchedFetch((id, reason) => onLost(id, reason), modernFetch(fetch), maxMessageBytes),
+  });
+  await transport.start();
+  return linkFromTransport(transport, `Streamable HTTP server ${url}`, {
     lostRequests: (handler) => {
       onLost = handler;
     },

@@ -1,0 +1,116 @@
+// Tells a 2026-07-28 (modern) upstream from a legacy one, as PROTOCOL.md §2 "Era detection" says:
+// send `server/discover` with the modern envelope. A DiscoverResult, or a modern error (-32020,
+// -32021, -32022), means modern; any other error means legacy. On stdio no answer within a short
+// time also means legacy (a legacy server may ignore an unknown request, or exit on it); over HTTP
+// a timeout or a refused connection is an outage, not a verdict.
+import { META, MODERN_VERSION } from '../../protocol/modern-envelope.js';
+import type { JsonRpcMessage, JsonRpcRequest } from '../../protocol/jsonrpc.js';
+import { boundedFetch } from './watched-fetch.js';
+import { mirroredHeaders } from './modern-fetch.js';
+import type { UpstreamLink } from './upstream-link.js';
+
+export const TOOLGATE_CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
+/** The probe's id: a string, so it never meets the numeric ids a channel mints. */
+const PROBE_ID = 'toolgate-era-probe';
+const MODERN_ERRORS: ReadonlySet<number> = new Set([-32020, -32021, -32022]);
+
+export type EraVerdict =
+  | { era: 'modern'; discover: Record<string, unknown> }
+  /** Modern, but it would not answer `server/discover` as toolgate asked: no fallback to legacy. */
+  | { era: 'modern-refused'; reason: string }
+  /** `tentative`: taken as legacy for this connection only (a server error, not an answer). */
+  | { era: 'legacy'; reason: string; tentative?: boolean };
+
+/** The `_meta` every request to a modern server carries: toolgate bridges no client capability. */
+export function modernEnvelope(): Record<string, unknown> {
+  return { [META.protocolVersion]: MODERN_VERSION, [META.clientCapabilities]: {}, [META.clientInfo]: TOOLGATE_CLIENT_INFO };
+}
+
+export function discoverRequest(): JsonRpcRequest {
+  return { jsonrpc: '2.0', id: PROBE_ID, method: 'server/discover', params: { _meta: modernEnvelope() } };
+}
+
+/** The verdict an answer to the probe gives. */
+export function verdictOf(answer: unknown): EraVerdict {
+  if (!isObject(answer)) return { era: 'legacy', reason: 'the answer to server/discover is not a JSON-RPC response' };
+  const result = answer['result'];
+  if (isObject(result)) {
+    const versions = result['supportedVersions'];
+    if (Array.isArray(versions) && versions.includes(MODERN_VERSION)) return { era: 'modern', discover: result };
+    return { era: 'legacy', reason: `server/discover does not list ${MODERN_VERSION}` };
+  }
+  const error = answer['error'];
+  const code = isObject(error) ? error['code'] : undefined;
+  const message = isObject(error) && typeof error['message'] === 'string' ? error['message'] : '';
+  if (typeof code !== 'number' || !MODERN_ERRORS.has(code)) return { era: 'legacy', reason: `server/discover answered ${String(code)} ${message}`.trim() };
+  // A dual-era server without 2026-07-28 names the legacy versions it has: legacy it is.
+  const supported = isObject(error) && isObject(error['data']) ? error['data']['supported'] : undefined;
+  if (code === -32022 && Array.isArray(supported) && !supported.includes(MODERN_VERSION) && supported.some((version) => typeof version === 'string' && version < MODERN_VERSION)) {
+    return { era: 'legacy', reason: `the server supports ${supported.join(', ')}` };
+  }
+  return { era: 'modern-refused', reason: `the server refused server/discover: ${code} ${message}`.trim() };
+}
+
+/** Probes a stdio child over its (fresh, unused) link. `exited`: the child ended on the probe. */
+export function probeStdio(link: UpstreamLink, timeoutMs: number): Promise<EraVerdict & { exited?: boolean }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (verdict: EraVerdict & { exited?: boolean }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Later messages (a late answer to the probe) are dropped until the channel takes over.
+      link.onMessage(() => undefined);
+      resolve(verdict);
+    };
+    const timer = setTimeout(() => settle({ era: 'legacy', reason: `no answer to server/discover within ${timeoutMs} ms` }), timeoutMs);
+    link.onMessage((message: JsonRpcMessage) => {
+      if ('id' in message && message.id === PROBE_ID && !('method' in message)) settle(verdictOf(message));
+    });
+    link.onClose((reason) => settle({ era: 'legacy', reason: `the server exited on server/discover (${reason})`, exited: true }));
+    link.send(discoverRequest()).catch((error: unknown) => settle({ era: 'legacy', reason: `could not send server/discover: ${(error as Error).message}`, exited: true }));
+  });
+}
+
+/** Probes an HTTP server with one POST. Rejects on an outage (no connection, no answer in time). */
+export async function probeHttp(url: string, headers: Readonly<Record<string, string>>, timeoutMs: number, maxMessageBytes: number): Promise<EraVerdict> {
+  const body = JSON.stringify(discoverRequest());
+  const response = await boundedFetch(maxMessageBytes)(url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...mirroredHeaders(body) },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  const contentType = response.headers.get('content-type') ?? '';
+  const answer = contentType.includes('text/event-stream') ? answerInEventStream(text) : parseOrUndefined(text);
+  if (response.status === 200 || response.status === 400) {
+    const verdict = verdictOf(answer);
+    // An HTTP 200 error from a legacy server (method not found) and a bare 400 both say legacy.
+    return verdict;
+  }
+  // 404/405 (an HTTP+SSE server's endpoint), 406, 415…: not a modern server. A 5xx says nothing
+  // either way: the legacy path is tried (as before era detection) and the server probed again next time.
+  return { era: 'legacy', reason: `server/discover got HTTP ${response.status}`, ...(response.status >= 500 ? { tentative: true } : {}) };
+}
+
+function answerInEventStream(text: string): unknown {
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (!line.startsWith('data:')) continue;
+    const message = parseOrUndefined(line.slice(5).trim());
+    if (isObject(message) && message['id'] === PROBE_ID) return message;
+  }
+  return undefined;
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
