@@ -1,6 +1,7 @@
 // `npm run bench` (`-- --quick` for a short run): latency and throughput of toolgate against the bare
 // server, supergateway and mcp-proxy (same stdio server, interleaved rounds), toolgate with its
 // counters in memory, SQLite and Redis, plus the policy engine's decisions per second.
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/helpers/paths.js';
@@ -14,6 +15,7 @@ import { summarize } from './measure.js';
 import { killAllTracked, livingTracked, trackDescendants } from './processes.js';
 import { computeRatios, formatText, writeResults, type BenchReport, type TargetReport } from './report.js';
 import { runRounds, startTarget, stopTargets, warmUp, type LiveTarget } from './rounds.js';
+import type { SessionsReport } from './sessions/sessions-report.js';
 import { benchTargets } from './targets.js';
 import { showWarningsOnce } from './warnings.js';
 
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     engine,
     counterBackends,
     counterStores,
-    goals: checkIssueGoals(reports, engine, counterBackends),
+    goals: checkIssueGoals(reports, engine, counterBackends, readRecentSessions(join(REPO_ROOT, 'bench', 'results', 'sessions.json'), started)),
     leftoverProcesses,
   };
   log();
@@ -150,6 +152,13 @@ async function main(): Promise<void> {
   log();
   log(`Wrote ${files.json}, ${files.markdown} and ${files.chart}`);
   if (reports.find((target) => target.name === 'toolgate')?.status !== 'ok') process.exitCode = 1;
+}
+
+/** The sessions run `npm run bench` made just before this one (at most 30 minutes earlier): target 4. */
+function readRecentSessions(file: string, started: number): SessionsReport | undefined {
+  if (!existsSync(file)) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as SessionsReport;
+  return started - Date.parse(report.generatedAt) < 30 * 60_000 ? report : undefined;
 }
 
 main().catch((error: unknown) => {
