@@ -75,7 +75,6 @@ export class UpstreamChannel {
   private nextId = 1;
   private initializeParams: Record<string, unknown> | undefined;
   private initializeResult: Record<string, unknown> | undefined;
-  private protocolVersion: string | undefined;
   private connectedAt = 0;
   private failures = 0;
   private restartAt = 0;
@@ -92,10 +91,6 @@ export class UpstreamChannel {
 
   get isShared(): boolean {
     return this.routing !== undefined;
-  }
-
-  get seatCount(): number {
-    return this.seats.size;
   }
 
   join(owner: SeatOwner): ChannelSeat {
@@ -268,12 +263,11 @@ export class UpstreamChannel {
   private initialized(response: JsonRpcResponse, link: UpstreamLink | undefined, params?: Record<string, unknown>): void {
     if (isErrorResponse(response)) return;
     if (params) this.initializeParams = params;
-    this.initializeResult = response.result;
+    // Kept where sessions are answered from it (a shared connection); a session's own connection
+    // has no use for it, and a thousand copies of a server's instructions add up.
+    if (this.isShared) this.initializeResult = response.result;
     const version = response.result['protocolVersion'];
-    if (typeof version === 'string') {
-      this.protocolVersion = version;
-      link?.setProtocolVersion(version);
-    }
+    if (typeof version === 'string') link?.setProtocolVersion(version);
   }
 
   private onLinkClosed(link: UpstreamLink, reason: string): void {
@@ -332,11 +326,6 @@ export class UpstreamChannel {
 
   private failAll(reason: string): void {
     for (const entry of [...this.pending.values()]) entry.resolve({ kind: 'failed', reason });
-  }
-
-  /** @internal */
-  get negotiatedVersion(): string | undefined {
-    return this.protocolVersion;
   }
 }
 
