@@ -1,12 +1,16 @@
 // What one upstream Streamable HTTP connection costs in JS heap, measured in this process with the
 // parts the gateway builds it from (the SDK's StreamableHTTPClientTransport over Node's fetch, with
 // and without the gateway's watchedFetch wrapper, with and without the GET event stream the SDK
-// opens after notifications/initialized), against server-everything over HTTP.
+// opens after notifications/initialized), and the gateway's own link (connectUpstream), against
+// server-everything over HTTP.
 // node --expose-gc dist/bench/sessions/upstream-cost.js [--connections N]
 import { Agent, request, type ClientRequest } from 'node:http';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { watchedFetch } from '../../src/transport/upstream/watched-fetch.js';
+import { connectUpstream } from '../../src/transport/upstream/connect-upstream.js';
+import type { UpstreamLink } from '../../src/transport/upstream/upstream-link.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { killAllTracked } from '../processes.js';
 import { startEverythingHttp } from './everything-http.js';
 
@@ -19,6 +23,8 @@ interface Variant {
   initialized: boolean;
   /** The GET event stream opened with node:http and drained (no fetch, no web streams), for comparison. */
   rawGet?: boolean;
+  /** The gateway's own upstream link (connectUpstream): SDK transport for POSTs, its GET stream over node:http. */
+  gatewayLink?: boolean;
 }
 
 const VARIANTS: readonly Variant[] = [
@@ -26,7 +32,29 @@ const VARIANTS: readonly Variant[] = [
   { name: 'SDK transport, plain fetch, + notifications/initialized (GET stream open)', wrapped: false, initialized: true },
   { name: 'SDK transport, watchedFetch (as the gateway), + GET stream', wrapped: true, initialized: true },
   { name: 'SDK transport, initialize only, + a GET stream over plain node:http (drained, not parsed)', wrapped: false, initialized: false, rawGet: true },
+  { name: "the gateway's upstream link (connectUpstream, decision 018: own node:http GET stream)", wrapped: true, initialized: true, gatewayLink: true },
 ];
+
+async function openLink(url: string, n: number): Promise<UpstreamLink> {
+  const link = await connectUpstream({ kind: 'http', url, headers: {}, transport: 'streamable-http' }, { serverName: 'cost', logger: silentLogger });
+  const answered = new Promise<void>((resolve) => link.onMessage((message) => ('id' in message && message.id === n ? resolve() : undefined)));
+  await link.send({ jsonrpc: '2.0', id: n, method: 'initialize', params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'cost', version: '1' } } });
+  await answered;
+  link.setProtocolVersion(LATEST_PROTOCOL_VERSION);
+  await link.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return link;
+}
+
+async function measureLinks(url: string, count: number): Promise<number> {
+  const before = await settledHeap();
+  const links: UpstreamLink[] = [];
+  for (let n = 0; n < count; n += 25) {
+    links.push(...(await Promise.all(Array.from({ length: Math.min(25, count - n) }, (_, i) => openLink(url, n + i + 1)))));
+  }
+  const after = await settledHeap();
+  for (let n = 0; n < links.length; n += 25) await Promise.all(links.slice(n, n + 25).map((link) => link.close()));
+  return (after - before) / count;
+}
 
 const rawStreams: ClientRequest[] = [];
 
@@ -70,6 +98,7 @@ async function openOne(url: string, variant: Variant, n: number): Promise<Stream
 }
 
 async function measure(url: string, variant: Variant, count: number): Promise<number> {
+  if (variant.gatewayLink) return measureLinks(url, count);
   const before = await settledHeap();
   const transports: StreamableHTTPClientTransport[] = [];
   for (let n = 0; n < count; n += 25) {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CreateMessageRequestSchema, ListRootsRequestSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ListRootsRequestSchema, ResourceUpdatedNotificationSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { connectThroughGateway, type ClientSetup } from '../helpers/mcp-clients.js';
 import { EVERYTHING_SERVER } from '../helpers/paths.js';
@@ -91,6 +91,26 @@ describe('server-everything over Streamable HTTP, through the gateway', () => {
       const sampled = texts(await client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hello', maxTokens: 5 } }));
       assert.match(sampled, /model-of-sampler/);
       assert.match(sampled, /answer from sampler/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a notification the server sends outside any request (on its GET event stream) reaches the client', async () => {
+    const client = await connectThroughGateway(gateway.url, 'everything', token);
+    try {
+      const uri = 'demo://resource/static/document/architecture.md';
+      const updated = new Promise<string>((resolve) => {
+        client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => resolve(notification.params.uri));
+      });
+      await client.subscribeResource({ uri });
+      // The first update is sent at once, tied to no request: only the upstream GET stream carries it.
+      await client.callTool({ name: 'toggle-subscriber-updates', arguments: {} });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('no notification within 4 s'), 4_000)));
+      assert.equal(await Promise.race([updated, timeout]), uri);
+      clearTimeout(timer);
+      await client.callTool({ name: 'toggle-subscriber-updates', arguments: {} });
     } finally {
       await client.close();
     }

@@ -11,6 +11,8 @@ import { StdioUpstreamTransport } from './stdio-upstream-transport.js';
 import { linkFromTransport, type UpstreamLink } from './upstream-link.js';
 import { modernFetch } from './modern-fetch.js';
 import { boundedFetch, watchedFetch, type LostHandler } from './watched-fetch.js';
+import { sessionHeaders, withOwnEventStream } from './own-event-stream-fetch.js';
+import { createUpstreamEventStream } from './upstream-event-stream.js';
 
 export interface ConnectOptions {
   serverName: string;
@@ -42,19 +44,33 @@ export async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }
 
 async function connectStreamable(url: string, headers: Readonly<Record<string, string>>, maxMessageBytes: number): Promise<UpstreamLink> {
   let onLost: LostHandler = () => {};
+  // The SDK keeps the POSTs; its GET event stream is answered 405 here ("none offered") and opened
+  // by our own node:http reader instead, at the moment the SDK would have opened it (decision 018).
+  const events = createUpstreamEventStream({
+    url: new URL(url),
+    headers: () => sessionHeaders(transport, headers),
+    maxMessageBytes,
+    onMessage: (message) => transport.onmessage?.(message),
+    onError: (error) => transport.onerror?.(error),
+  });
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { ...headers } },
-    fetch: watchedFetch((id, reason) => onLost(id, reason), fetch, maxMessageBytes),
+    fetch: withOwnEventStream(watchedFetch((id, reason) => onLost(id, reason), fetch, maxMessageBytes), () => events.open()),
   });
   await transport.start();
-  return linkFromTransport(transport, `Streamable HTTP server ${url}`, {
+  const link = linkFromTransport(transport, `Streamable HTTP server ${url}`, {
     // Ending a client session ends its upstream session too (DELETE), or the server would keep it,
     // with whatever it holds (subscriptions, timers), until its own idle timeout, if it has one.
-    beforeClose: () => transport.terminateSession(),
+    beforeClose: () => {
+      events.close();
+      return transport.terminateSession();
+    },
     lostRequests: (handler) => {
       onLost = handler;
     },
   });
+  link.onClose(() => events.close());
+  return link;
 }
 
 /** Streamable HTTP to a 2026-07-28 server: every POST carries the mirrored headers, no session. */
