@@ -37,6 +37,8 @@ const TTL_SLACK_MS = { redis: 1_000, clock: 600_000 } as const;
 const RESERVE = redisScript(RESERVE_SCRIPT);
 const ROLLBACK = redisScript(ROLLBACK_SCRIPT);
 const PEEK = redisScript(PEEK_SCRIPT);
+/** Committed reservations' records are deleted together, this often: one command for many calls. */
+const COMMIT_FLUSH_MS = 20;
 
 export function createRedisCounterStore(options: RedisCounterStoreOptions): RedisCounterStore {
   const prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
@@ -54,6 +56,22 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
 
   function rollbackById(id: string): Promise<unknown> {
     return connection.run(ROLLBACK, [prefix, id]);
+  }
+
+  // Committed, record not deleted yet: a rollback of one is a no-op here. Once the delete is sent,
+  // a later rollback (on the same connection, so after it) finds no record. A record whose delete
+  // fails expires with its window; the counts stand either way.
+  const committed = new Set<string>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  async function flushCommits(): Promise<void> {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (committed.size === 0) return;
+    const keys = [...committed].map((id) => `${prefix}rsv:${id}`);
+    committed.clear();
+    await connection.bounded(connection.redis.del(...keys)).catch((error: unknown) => {
+      logger.warn({ err: error, records: keys.length }, 'could not delete committed reservation records; they expire with their windows');
+    });
   }
 
   async function reserve(requests: readonly LimitRequest[]): Promise<ReserveResult> {
@@ -80,11 +98,13 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
     reserve,
     commit: async (reservation) => {
       if (reservation.requests.length === 0) return;
-      // The counts stand; deleting the record is what makes a later rollback a no-op.
-      await connection.bounded(connection.redis.del(`${prefix}rsv:${reservation.id}`));
+      // The counts stand; deleting the record is what makes a later rollback a no-op. Deleted in
+      // batches: one command per COMMIT_FLUSH_MS, not one per call.
+      committed.add(reservation.id);
+      flushTimer ??= setTimeout(() => void flushCommits(), COMMIT_FLUSH_MS).unref();
     },
     rollback: async (reservation) => {
-      if (reservation.requests.length === 0) return;
+      if (reservation.requests.length === 0 || committed.has(reservation.id)) return;
       await rollbackById(reservation.id);
     },
     peek: async ({ key, window }) => {
@@ -95,6 +115,7 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
     ready: (withinMs = timeoutMs) => connection.ready(withinMs),
     close: async () => {
       closed = true;
+      await flushCommits();
       await connection.close();
     },
   };
