@@ -27,7 +27,8 @@ function targetList(raw: string | undefined): TargetName[] | undefined {
   return names as TargetName[];
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A BENCH_* variable that must be a positive integer, or `fallback` when unset. */
+export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -182,3 +182,15 @@ export async function waitForPort(port: number, child: BenchChild, timeoutMs: nu
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Ctrl-C, a kill or an uncaught error call `abort` with the exit code to use; however the process
+ *  leaves, every tracked process is killed. */
+export function onAbort(label: string, abort: (code: number) => void): void {
+  process.once('SIGINT', () => abort(130));
+  process.once('SIGTERM', () => abort(143));
+  process.on('uncaughtException', (error) => {
+    console.error(`${label}: uncaught error:`, error);
+    abort(1);
+  });
+  process.once('exit', () => killAllTracked());
+}

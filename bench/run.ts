@@ -12,7 +12,7 @@ import { runEngineBench, type EngineBenchResult } from './engine-bench.js';
 import { checkIssueGoals } from './issue-goals.js';
 import { describeMachine, machineLines, type MachineInfo } from './machine.js';
 import { summarize } from './measure.js';
-import { killAllTracked, livingTracked, trackDescendants } from './processes.js';
+import { killAllTracked, livingTracked, onAbort, trackDescendants } from './processes.js';
 import { computeRatios, formatText, writeResults, type BenchReport, type TargetReport } from './report.js';
 import { runRounds, startTarget, stopTargets, warmUp, type LiveTarget } from './rounds.js';
 import type { SessionsReport } from './sessions/sessions-report.js';
@@ -35,13 +35,7 @@ function installCleanupHandlers(targets: readonly LiveTarget[], cancel: AbortCon
       process.exit(code);
     });
   };
-  process.once('SIGINT', () => abort(130));
-  process.once('SIGTERM', () => abort(143));
-  process.on('uncaughtException', (error) => {
-    console.error('bench: uncaught error:', error);
-    abort(1);
-  });
-  process.once('exit', () => killAllTracked());
+  onAbort('bench', abort);
 }
 
 function toReport(live: LiveTarget): TargetReport {

@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/helpers/paths.js';
 import { describeMachine, machineLines } from '../machine.js';
-import { killAllTracked, livingTracked, trackDescendants } from '../processes.js';
+import { killAllTracked, livingTracked, onAbort, trackDescendants } from '../processes.js';
 import { showWarningsOnce } from '../warnings.js';
 import { runScenario, UPSTREAM_KINDS, type ScenarioResult } from './scenario.js';
 import { readSessionsConfig, sessionsMethodLines } from './sessions-config.js';
@@ -21,13 +21,7 @@ function installCleanupHandlers(): void {
     killAllTracked();
     process.exit(code);
   };
-  process.once('SIGINT', () => abort(130));
-  process.once('SIGTERM', () => abort(143));
-  process.on('uncaughtException', (error) => {
-    console.error('sessions bench: uncaught error:', error);
-    abort(1);
-  });
-  process.once('exit', () => killAllTracked());
+  onAbort('sessions bench', abort);
   process.stdout.on('error', () => abort(1)); // e.g. piped into `head`, which closed
 }
 

@@ -1,5 +1,6 @@
 // How big a sessions run is (BENCH_SESSIONS, BENCH_SESSION_CALLS, BENCH_SESSION_ROUNDS, or fewer
 // calls and rounds with --quick) and the method text printed before it.
+import { positiveInt } from '../bench-config.js';
 import { BENCH_TOOL } from '../measure.js';
 
 export interface SessionsConfig {
@@ -21,14 +22,6 @@ export interface SessionsConfig {
 }
 
 const QUICK = { calls: 400, rounds: 2, warmup: 50 };
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
-  return value;
-}
 
 export function readSessionsConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): SessionsConfig {
   const unknown = argv.filter((arg) => arg !== '--quick');
