@@ -51,3 +51,8 @@ export function machineLines(machine: MachineInfo): string[] {
     `Load:   ${machine.loadAverage.join(' / ')} (1/5/15 min, at start)`,
   ];
 }
+
+/** What a run prints before its figures: its title, its method and the machine it ran on. */
+export function preambleLines(title: string, method: readonly string[], machine: MachineInfo): string[] {
+  return [title, '', 'Method:', ...method.map((line) => `  - ${line}`), '', 'Machine:', ...machineLines(machine).map((line) => `  ${line}`), ''];
+}

@@ -10,7 +10,7 @@ import { compareCounterBackends } from './counter-backends.js';
 import { runCounterStoreBench } from './counter-store-bench.js';
 import { runEngineBench, type EngineBenchResult } from './engine-bench.js';
 import { checkIssueGoals } from './issue-goals.js';
-import { describeMachine, machineLines, type MachineInfo } from './machine.js';
+import { describeMachine, preambleLines, type MachineInfo } from './machine.js';
 import { summarize } from './measure.js';
 import { killAllTracked, livingTracked, onAbort, trackDescendants } from './processes.js';
 import { computeRatios, formatText, writeResults, type BenchReport, type TargetReport } from './report.js';
@@ -93,14 +93,7 @@ async function main(): Promise<void> {
   const machine: MachineInfo = describeMachine();
   const definitions = benchTargets({ redisUrl: config.redisUrl, ...(config.only ? { only: config.only } : {}) });
   const method = methodLines(config, definitions);
-  log('toolgate benchmark');
-  log();
-  log('Method:');
-  for (const line of method) log(`  - ${line}`);
-  log();
-  log('Machine:');
-  for (const line of machineLines(machine)) log(`  ${line}`);
-  log();
+  for (const line of preambleLines('toolgate benchmark', method, machine)) log(line);
 
   log('Policy engine alone…');
   const engine = runEngineBench({ sampleMs: config.engineSampleMs, samples: config.engineSamples });

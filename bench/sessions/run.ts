@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/helpers/paths.js';
-import { describeMachine, machineLines } from '../machine.js';
+import { describeMachine, preambleLines } from '../machine.js';
 import { killAllTracked, livingTracked, onAbort, trackDescendants } from '../processes.js';
 import { showWarningsOnce } from '../warnings.js';
 import { runScenario, UPSTREAM_KINDS, type ScenarioResult } from './scenario.js';
@@ -32,14 +32,7 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const method = sessionsMethodLines(config);
   installCleanupHandlers();
-  log('toolgate sessions benchmark');
-  log();
-  log('Method:');
-  for (const line of method) log(`  - ${line}`);
-  log();
-  log('Machine:');
-  for (const line of machineLines(machine)) log(`  ${line}`);
-  log();
+  for (const line of preambleLines('toolgate sessions benchmark', method, machine)) log(line);
 
   const scenarios: ScenarioResult[] = [];
   for (const kind of UPSTREAM_KINDS) {

@@ -3,7 +3,7 @@
 // SDK only logs those; without this, the caller would wait for the whole request timeout. It also
 // bounds every response body (see bounded-body.ts): an oversize answer fails its request at once.
 import type { JsonRpcId } from '../../protocol/jsonrpc.js';
-import { boundBody } from './bounded-body.js';
+import { boundBody, sizeBound, tapBody, type BodyTap } from './bounded-body.js';
 import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES, UpstreamMessageTooLargeError } from './message-bound.js';
 
 export type LostHandler = (id: JsonRpcId, reason: string) => void;
@@ -29,13 +29,13 @@ export function watchedFetch(onLost: LostHandler, base: typeof fetch = fetch, ma
     // Error answers too: the SDK reads their whole body into its error message.
     if (!response.body) return response;
     const sse = isEventStream(response);
-    let body = boundBody(response.body, sse, maxMessageBytes);
+    const taps = [sizeBound(sse, maxMessageBytes)];
     if (id !== undefined && response.ok) {
-      body = watchBody(body, sse, (reason) => {
+      taps.push(answerWatch(sse, (reason) => {
         if (!init?.signal?.aborted) onLost(id, reason);
-      });
+      }));
     }
-    return withBody(response, body);
+    return withBody(response, tapBody(response.body, taps));
   };
 }
 
@@ -57,11 +57,10 @@ function withBody(response: Response, body: ReadableStream<Uint8Array>): Respons
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-/** Passes the body through, calling `lost` when it breaks, or when an SSE answer stream ends that
- *  carried no event id (with one, the SDK resumes the stream and the answer may still come; not
- *  after an oversize message, which a resumed stream would only send again). */
-function watchBody(body: ReadableStream<Uint8Array>, sse: boolean, lost: (reason: string) => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+/** Calls `lost` when the answer's body breaks, or when an SSE answer stream ends that carried no
+ *  event id (with one, the SDK resumes the stream and the answer may still come; not after an
+ *  oversize message, which a resumed stream would only send again). */
+function answerWatch(sse: boolean, lost: (reason: string) => void): BodyTap {
   const decoder = new TextDecoder();
   let resumable = false;
   let tail = '\n';
@@ -69,31 +68,23 @@ function watchBody(body: ReadableStream<Uint8Array>, sse: boolean, lost: (reason
     if (!sse) return lost(reason);
     if (!resumable) setTimeout(() => lost(reason), REPORT_DELAY_MS).unref();
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        if (error instanceof UpstreamMessageTooLargeError) lost(error.message);
-        else report(`the server's answer stream broke: ${describe(error)}`);
-        controller.error(error);
-        return;
-      }
-      if (chunk.done) {
-        if (sse) report('the server ended the answer stream without an answer');
-        controller.close();
-        return;
-      }
+  return {
+    chunk: (bytes) => {
       if (sse && !resumable) {
-        const text = tail + decoder.decode(chunk.value, { stream: true });
+        const text = tail + decoder.decode(bytes, { stream: true });
         resumable = /\nid:/.test(text.replace(/\r\n?/g, '\n'));
         tail = text.slice(-1);
       }
-      controller.enqueue(chunk.value);
+      return undefined;
     },
-    cancel: (reason) => reader.cancel(reason),
-  });
+    end: () => {
+      if (sse) report('the server ended the answer stream without an answer');
+    },
+    broke: (error) => {
+      if (error instanceof UpstreamMessageTooLargeError) lost(error.message);
+      else report(`the server's answer stream broke: ${describe(error)}`);
+    },
+  };
 }
 
 function requestIdOf(init: RequestInit | undefined): JsonRpcId | undefined {
