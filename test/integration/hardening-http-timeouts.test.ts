@@ -21,6 +21,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { createMemoryCounterStore } from '../../src/state/memory-counter-store.js';
 import { connectThroughGateway } from '../helpers/mcp-clients.js';
 import { COUNTING_SERVER } from '../helpers/paths.js';
+import { refusingHandler } from '../helpers/refusing-handler.js';
 
 /** Far past the configured timeouts, far below the defaults (10 s headers, 60 s request). */
 const PATIENCE_MS = 5_000;
@@ -62,13 +63,7 @@ function drip(write: (text: string) => boolean, text: string, everyMs: number): 
 
 test('the HTTP transport applies the timeouts it is given (headers 300 ms, request 1 s)', async () => {
   const http = createMcpHttpServer({
-    handler: {
-      admit: () => ({ kind: 'rejected', status: 401, message: 'no' }),
-      handleRequest: () => undefined,
-      handleMessage: () => undefined,
-      openStream: () => undefined,
-      endSession: async () => undefined,
-    },
+    handler: refusingHandler,
     origins: { allowedOrigins: [], listenHost: '127.0.0.1' },
     headersTimeoutMs: 300,
     requestTimeoutMs: 1_000,

@@ -2,16 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMcpHttpServer } from './mcp-http-server.js';
+import { refusingHandler } from '../../../test/helpers/refusing-handler.js';
 
 test('a server name that is not valid percent-encoding is a 404, not a crash', async () => {
   const http = createMcpHttpServer({
-    handler: {
-      admit: () => ({ kind: 'rejected', status: 401, message: 'no' }),
-      handleRequest: () => undefined,
-      handleMessage: () => undefined,
-      openStream: () => undefined,
-      endSession: async () => undefined,
-    },
+    handler: refusingHandler,
     origins: { allowedOrigins: [], listenHost: '127.0.0.1' },
   });
   const address = await http.listen('127.0.0.1', 0);
