@@ -163,23 +163,21 @@ export const ROLLBACK_SCRIPT = `${PRELUDE}
 local rsv = ARGV[1] .. 'rsv:' .. ARGV[2]
 local record = redis.call('LRANGE', rsv, 0, -1)
 if #record == 0 then return 0 end
+-- Takes amount off a total that still exists (never below 0); an expired key is not brought back.
+local function take_off(key, amount)
+  local total = redis.call('GET', key)
+  if not total then return end
+  local left = tonumber(total) - amount
+  if left < 0 then left = 0 end
+  redis.call('SET', key, fmt(left), 'KEEPTTL')
+end
 for i = #record - 3, 1, -4 do
   if record[i] == 'c' then
-    -- Only the window it went into; an expired window key is not brought back.
-    local total = redis.call('GET', record[i + 1])
-    if total then
-      local left = tonumber(total) - tonumber(record[i + 2])
-      if left < 0 then left = 0 end
-      redis.call('SET', record[i + 1], fmt(left), 'KEEPTTL')
-    end
+    -- Only the window it went into.
+    take_off(record[i + 1], tonumber(record[i + 2]))
   elseif redis.call('ZREM', record[i + 1], record[i + 3]) == 1 then
     -- Still in the log (not yet pruned): take its amount off the running total too.
-    local total = redis.call('GET', record[i + 2])
-    if total then
-      local left = tonumber(total) - amount_of(record[i + 3])
-      if left < 0 then left = 0 end
-      redis.call('SET', record[i + 2], fmt(left), 'KEEPTTL')
-    end
+    take_off(record[i + 2], amount_of(record[i + 3]))
   end
 end
 redis.call('DEL', rsv)
