@@ -8,7 +8,6 @@ import type { ServerConfig } from '../config/gateway-config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config/gateway-config.js';
 import { attachCatalog, watchReleasedHolds } from '../gateway/attach-catalog.js';
 import { ClientSession } from '../gateway/client-session.js';
-import { statelessSessionId } from '../gateway/http-handler.js';
 import { describeIssues, loadServerPolicy } from '../gateway/load-server-policy.js';
 import { createStdioEraRouter } from '../gateway/modern-stdio.js';
 import { createPolicyHolder } from '../gateway/policy-holder.js';
@@ -77,7 +76,7 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   // it is served over the server's shared connection, which toolgate initializes itself.
   const router = createStdioEraRouter({
     legacy: session,
-    openModern: () => new ClientSession({ runtime, grantId: 'local', sessionId: statelessSessionId('local'), deps, logger, shared: true }),
+    openModern: () => new ClientSession({ runtime, grantId: 'local', deps, logger, stateless: true }),
     serverInfo: () => runtime.sharedUpstream().serverInfo(),
     logger,
   });

@@ -26,11 +26,9 @@ export interface ClientSessionOptions {
   grantId: string;
   deps: PipelineDeps;
   logger: Logger;
-  /** Stateless clients have no session id; counters then scope to the grant. */
-  sessionId?: string;
-  /** Over the server's shared connection even when the server is not `shared: true` (stateless
-   *  2026-07-28 requests). */
-  shared?: boolean;
+  /** A 2026-07-28 request, which has no session: the policy sees none (counters with
+   *  `scope: session` count per grant), and it goes over the server's shared connection. */
+  stateless?: boolean;
 }
 
 export class ClientSession {
@@ -48,10 +46,10 @@ export class ClientSession {
   private readonly endListeners: Array<() => void> = [];
 
   constructor(private readonly options: ClientSessionOptions) {
-    this.id = options.sessionId ?? randomId('ses', 18);
+    this.id = randomId('ses', 18);
     this.grantId = options.grantId;
     const { runtime, logger } = options;
-    const shared = options.shared === true || runtime.config.shared;
+    const shared = options.stateless === true || runtime.config.shared;
     this.ownChannel = shared ? undefined : new UpstreamChannel({ server: runtime.name, connect: runtime.connect, requestTimeoutMs: runtime.config.requestTimeoutMs, logger });
     const channel = this.ownChannel ?? runtime.sharedUpstream();
     this.seat = channel.join({ deliver: (message) => this.onUnsolicited(message) });
@@ -84,7 +82,7 @@ export class ClientSession {
       const cancelListeners: Array<() => void> = [];
       this.calls.set(request.id, () => cancelListeners.splice(0).forEach((listener) => listener()));
       const onCancel = (listener: () => void): void => void cancelListeners.push(listener);
-      const call = runToolCall(deps, { server: runtime.name, grantId, sessionId: this.id, policy: runtime.catalog?.decider ?? runtime.policy, forward: (req) => this.forward(req, reply), reply, onCancel }, request)
+      const call = runToolCall(deps, { server: runtime.name, grantId, ...(this.options.stateless ? {} : { sessionId: this.id }), policy: runtime.catalog?.decider ?? runtime.policy, forward: (req) => this.forward(req, reply), reply, onCancel }, request)
         .then(answer, (error: unknown) => answer(this.internalError(request.id, error)))
         .finally(() => this.calls.delete(request.id));
       if (deps.inflight) {

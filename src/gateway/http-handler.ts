@@ -150,10 +150,7 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
     serveModernRequest({
       serverInfo: () => runtime.sharedUpstream().serverInfo(),
       forward: (forwarded, modernReply) => {
-        // One id for every stateless request of a grant, so `scope: session` budgets count per
-        // grant; a fresh id per request would give each request a budget of its own.
-        const sessionId = statelessSessionId(grant.id);
-        const session = new ClientSession({ runtime, grantId: grant.id, sessionId, deps: options.deps, logger: options.logger, shared: true });
+        const session = new ClientSession({ runtime, grantId: grant.id, deps: options.deps, logger: options.logger, stateless: true });
         session.handleRequest(forwarded, endWith(modernReply, () => void session.close('request answered')));
       },
       logger: options.logger,
@@ -196,11 +193,6 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
       await Promise.all([...sessions.values()].map((session) => session.close(reason)));
     },
   };
-}
-
-/** The session id stateless (2026-07-28) requests of a grant are counted and audited under. */
-export function statelessSessionId(grantId: string): string {
-  return `stateless:${grantId}`;
 }
 
 /** A reply that also tells `onEnd` what the final response was. */
