@@ -1,7 +1,7 @@
 // How big a run is (scaled by BENCH_CALLS and BENCH_ROUNDS, or small with --quick / BENCH_QUICK=1),
 // which targets it measures (BENCH_TARGETS), and the method text printed before it.
 import { DEFAULT_BENCH_REDIS_URL } from './bench-redis.js';
-import type { RoundsConfig } from './rounds.js';
+import { SLICE_CALLS, type RoundsConfig } from './rounds.js';
 import { TARGET_NAMES, type TargetDefinition, type TargetName } from './targets.js';
 import { BENCH_TOOL } from './measure.js';
 
@@ -67,7 +67,8 @@ export function methodLines(config: BenchConfig, targets: readonly TargetDefinit
     `Workload: tools/call "${BENCH_TOOL}" with a fresh {"message": "bench-<n>"} per call; every reply is checked ` +
       `(text "Echo: bench-<n>", no isError), a wrong one counts as an error, not a latency.`,
     `Warm-up (not recorded): ${c.warmupCalls} sequential calls per target, then 10 calls on each of its ${c.concurrency} clients.`,
-    `Rounds: ${c.rounds}. In each round every target in turn runs ${c.callsPerRound} sequential calls on one client; then every target ` +
+    `Rounds: ${c.rounds}. In each round every target runs ${c.callsPerRound} sequential calls on one client, the targets taking turns ` +
+      `every ${SLICE_CALLS} calls; then every target ` +
       `in turn runs a throughput batch of ${c.concurrency} clients x ${c.callsPerClient} calls at once. The target order rotates by one ` +
       `each round, so drift on the machine hits every target alike.`,
     `Totals per target: ${c.rounds * c.callsPerRound} sequential calls and ${c.rounds * c.concurrency * c.callsPerClient} calls at ` +
@@ -75,7 +76,7 @@ export function methodLines(config: BenchConfig, targets: readonly TargetDefinit
     `Latency: performance.now() around client.callTool() in this process (includes the SDK client's own work, alike for all). ` +
       `p50/p99 are nearest-rank over every round pooled; calls/s = calls answered / summed batch wall time.`,
     `Every SDK client runs in this one Node process, which shares the machine's cores with the targets and their servers.`,
-    `Counter backends: toolgate, toolgate-memory and toolgate-redis differ only in where counters live (SQLite, memory, Redis), ` +
+    `Counter backends: toolgate, toolgate-memory, toolgate-redis and toolgate-redis-no-leases differ only in where counters live (SQLite, memory, Redis with and without leases), ` +
       `measured in the same interleaved rounds; the difference of their sequential p50s is the backend's cost per call.`,
     `Policy engine: createPolicyEngine(policy).decide(facts) in a tight loop on this thread over precomputed calls; ` +
       `${c.engineSamples} samples of ${c.engineSampleMs} ms after a warm-up, median reported (BENCH_ENGINE_MS scales a sample).`,

@@ -28,6 +28,20 @@ test('SQLite within 0.05 ms of memory passes; Redis 0.25 ms over fails; the pair
   assert.ok(Math.abs(redis!.differenceMs! - 0.25) < 1e-9);
 });
 
+test('Redis without leases is a row for reference: shown with its difference, never judged', () => {
+  const targets = [ok('toolgate-memory', 0.6), ok('toolgate', 0.62), ok('toolgate-redis', 0.65), ok('toolgate-redis-no-leases', 0.9)];
+  const report = compareCounterBackends(targets);
+  const reference = report.comparisons.find((c) => c.backend === 'redis-no-leases');
+  assert.equal(reference?.verdict, 'reference');
+  assert.equal(reference?.limitMs, undefined);
+  assert.ok(Math.abs(reference!.differenceMs! - 0.3) < 1e-9);
+  assert.deepEqual(counterBackendTable(report).rows[3], ['redis-no-leases', 'toolgate-redis-no-leases', '0.900', '2.700', '+0.300', '+0.300', '(for reference)']);
+  const engine: EngineBenchResult = { tools: 40, policySummary: '', scenarios: [] };
+  const goal5 = checkIssueGoals(targets, engine, report).find((goal) => goal.id === 5);
+  assert.equal(goal5?.verdict, 'met');
+  assert.doesNotMatch(goal5!.measured, /no-leases/);
+});
+
 test('an unreachable Redis is a skipped row with its reason, not a pass; the goal says partly measured', () => {
   const reason = 'Redis at redis://127.0.0.1:6379 is not reachable (connect ECONNREFUSED 127.0.0.1:6379)';
   const targets: TargetReport[] = [
@@ -46,7 +60,7 @@ test('an unreachable Redis is a skipped row with its reason, not a pass; the goa
 
 test('without memory counters nothing is compared', () => {
   const report = compareCounterBackends([ok('toolgate', 0.62)]);
-  assert.deepEqual(report.comparisons.map((c) => c.verdict), ['skipped', 'skipped']);
+  assert.deepEqual(report.comparisons.map((c) => c.verdict), ['skipped', 'skipped', 'skipped']);
   assert.match(report.comparisons[0]!.reason!, /toolgate-memory was not run/);
 });
 

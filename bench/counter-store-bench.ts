@@ -1,6 +1,7 @@
 // The counter stores alone, in this process: microseconds for one call's reserve + commit (the work
 // the gateway does per limited call), one call after the other, for memory, SQLite (a file in a temp
-// dir, WAL, as the gateway opens it) and Redis (random key prefix, deleted after). Less noisy than the
+// dir, WAL, as the gateway opens it) and Redis (random key prefix, deleted after); SQLite and Redis
+// with leases, as the gateway runs them, and without: a write or a round trip per call. Less noisy than the
 // end-to-end rows, and it isolates the store from the transport.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,13 @@ import type { CounterStore } from '../src/state/counter-store.js';
 import { createMemoryCounterStore } from '../src/state/memory-counter-store.js';
 import { createRedisCounterStore } from '../src/state/redis-counter-store.js';
 import { createSqliteCounterStore } from '../src/state/sqlite-counter-store.js';
+import { median } from './measure.js';
 import { deleteKeysWithPrefix, randomKeyPrefix, redisUnreachableReason } from './bench-redis.js';
 
 export interface CounterStoreResult {
-  backend: 'memory' | 'sqlite' | 'redis';
+  /** `sqlite`, `redis`: as the gateway runs them, the bench's busy counter served from leases
+   *  (decision 019); `…-no-leases`: one write transaction / round trip per call. */
+  backend: 'memory' | 'sqlite' | 'sqlite-no-leases' | 'redis' | 'redis-no-leases';
   /** Median of the samples' mean wall-clock µs per reserve + commit (includes waiting for Redis). */
   microsPerCall?: number;
   /** Median of the samples' mean CPU µs of this process per reserve + commit: what other work on a
@@ -46,8 +50,9 @@ async function timeStore(store: CounterStore, calls: number, samples: number): P
     if (result.kind !== 'reserved') throw new Error(`counter store answered ${result.kind}`);
     await store.commit(result.reservation);
   };
-  // Every 100 calls the loop lets timers run, so work a store defers (SQLite deletes committed
-  // records in batches on a timer) is counted too, as it would be in the gateway.
+  // Every 100 calls the loop lets timers run, so work a store defers (Redis deletes committed records
+  // in batches on a timer; a lease gives back its unused units when it ends) is counted too, as it
+  // would be in the gateway.
   const yieldToTimers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   for (let i = 0; i < Math.min(calls, 500); i++) await once(); // warm-up
   const rates: Sample[] = [];
@@ -63,11 +68,6 @@ async function timeStore(store: CounterStore, calls: number, samples: number): P
     rates.push({ wallUs, cpuUs: (used.user + used.system) / calls });
   }
   return rates;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function summary(backend: CounterStoreResult['backend'], samples: readonly Sample[]): CounterStoreResult {
@@ -87,30 +87,34 @@ export async function runCounterStoreBench(options: { calls: number; samples: nu
   results.push(summary('memory', await timeStore(memory, calls, samples)));
   await memory.close();
 
-  const dir = mkdtempSync(join(tmpdir(), 'toolgate-counter-bench-'));
-  const db = openDatabase(dir);
-  try {
-    const sqlite = createSqliteCounterStore({ db });
-    results.push(summary('sqlite', await timeStore(sqlite, calls, samples)));
-    await sqlite.close();
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+  for (const backend of ['sqlite', 'sqlite-no-leases'] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'toolgate-counter-bench-'));
+    const db = openDatabase(dir);
+    try {
+      const sqlite = createSqliteCounterStore({ db, leases: backend === 'sqlite' });
+      results.push(summary(backend, await timeStore(sqlite, calls, samples)));
+      await sqlite.close();
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   const unreachable = await redisUnreachableReason(options.redisUrl);
-  if (unreachable !== undefined) {
-    results.push({ backend: 'redis', skipped: unreachable });
-    return results;
-  }
-  const keyPrefix = randomKeyPrefix();
-  const redis = createRedisCounterStore({ url: options.redisUrl, keyPrefix, timeSource: 'redis', logger: silentLogger });
-  try {
-    if (!(await redis.ready(2_000))) results.push({ backend: 'redis', skipped: `the Redis counter store did not connect to ${options.redisUrl}` });
-    else results.push(summary('redis', await timeStore(redis, calls, samples)));
-  } finally {
-    await redis.close();
-    await deleteKeysWithPrefix(options.redisUrl, keyPrefix);
+  for (const backend of ['redis', 'redis-no-leases'] as const) {
+    if (unreachable !== undefined) {
+      results.push({ backend, skipped: unreachable });
+      continue;
+    }
+    const keyPrefix = randomKeyPrefix();
+    const redis = createRedisCounterStore({ url: options.redisUrl, keyPrefix, timeSource: 'redis', leases: backend === 'redis', logger: silentLogger });
+    try {
+      if (!(await redis.ready(2_000))) results.push({ backend, skipped: `the Redis counter store did not connect to ${options.redisUrl}` });
+      else results.push(summary(backend, await timeStore(redis, calls, samples)));
+    } finally {
+      await redis.close();
+      await deleteKeysWithPrefix(options.redisUrl, keyPrefix);
+    }
   }
   return results;
 }

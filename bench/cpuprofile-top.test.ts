@@ -1,6 +1,6 @@
 // The profile summary on a small hand-made .cpuprofile: self time per function, native code charged
 // to its caller's file, inclusive time, and only the samples inside a window.
-// Run: node --test dist/bench/cpuprofile-top.test.js (scripts/run-tests.mjs looks in dist/src and dist/test only).
+// Run: node --test dist/bench/cpuprofile-top.test.js (or with the rest: scripts/run-tests.mjs looks in dist/bench too).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { groupOfUrl, summarizeProfile, type CpuProfile } from './cpuprofile-top.js';

@@ -24,12 +24,15 @@ const COLOURS: Record<string, string> = {
   toolgate: '#1f5fbf',
   'toolgate-memory': '#17becf',
   'toolgate-redis': '#9467bd',
+  'toolgate-redis-no-leases': '#c5b0d5',
   supergateway: '#ff7f0e',
   'mcp-proxy': '#2ca02c',
 };
 const FALLBACK_COLOURS = ['#d62728', '#8c564b', '#e377c2', '#bcbd22'];
 
 const WIDTH = 1000;
+const LEGEND_TOP = 64;
+const LEGEND_ROW = 18;
 const HEIGHT = 520;
 const PANEL_TOP = 110;
 const PANEL_HEIGHT = 330;
@@ -102,13 +105,20 @@ function panel(left: number, heading: string, series: readonly ChartSeries[], pi
   return out;
 }
 
+/** Legend entries in rows, each as wide as its name (about 7 px a character at 12 px). */
 function legend(series: readonly ChartSeries[]): string[] {
   const out: string[] = [];
-  const step = Math.min(160, (WIDTH - 80) / Math.max(1, series.length));
+  let lx = 80;
+  let ly = LEGEND_TOP;
   series.forEach((s, index) => {
-    const lx = Math.round(80 + index * step);
-    out.push(`<line x1="${lx}" y1="72" x2="${lx + 24}" y2="72" stroke="${colourOf(s.name, index)}" stroke-width="${s.name === 'toolgate' ? 3 : 2}"/>`);
-    out.push(`<text x="${lx + 30}" y="72" dominant-baseline="middle" font-size="12">${escapeXml(s.name)}</text>`);
+    const width = 30 + s.name.length * 7 + 18;
+    if (lx + width > WIDTH - 20 && lx > 80) {
+      lx = 80;
+      ly += LEGEND_ROW;
+    }
+    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${colourOf(s.name, index)}" stroke-width="${s.name === 'toolgate' ? 3 : 2}"/>`);
+    out.push(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle" font-size="12">${escapeXml(s.name)}</text>`);
+    lx += width;
   });
   return out;
 }

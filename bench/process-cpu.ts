@@ -1,21 +1,16 @@
 // CPU time used by processes (user + system, from /proc/<pid>/stat; Linux only), to split what one
 // call costs between the proxy process (toolgate's gateway, or a peer), its upstream server
 // processes, and the benchmark's own clients.
-import { readFileSync } from 'node:fs';
+import { statFields } from './processes.js';
 
 /** Clock ticks per second of /proc's utime and stime (CLK_TCK, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
 /** CPU milliseconds `pid` has used so far (0 if it is gone). */
 export function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
+  const fields = statFields(pid);
+  // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
+  return fields ? ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND : 0;
 }
 
 /** CPU milliseconds of this very process, at microsecond precision. */

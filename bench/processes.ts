@@ -24,15 +24,20 @@ interface ProcInfo {
 const tracked = new Map<number, string>();
 const leaders = new Set<number>();
 
-function procInfo(pid: number): ProcInfo | undefined {
+/** A process's /proc/<pid>/stat fields after the command name (field 3 on), or undefined if it is gone. */
+export function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; fields after its closing paren are plain.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', ppid: Number(fields[1]), startTime: fields[19] ?? '' };
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+function procInfo(pid: number): ProcInfo | undefined {
+  const fields = statFields(pid);
+  return fields && { state: fields[0] ?? '', ppid: Number(fields[1]), startTime: fields[19] ?? '' };
 }
 
 /** Adds every living descendant of `root` to the tracked set and returns them (reads /proc; Linux only). */

@@ -148,7 +148,7 @@ export function formatText(report: BenchReport): string {
     `Policy engine alone (${report.engine.tools} tools, one thread):`,
     ...textTable(['scenario', 'decisions/s', 'samples min–max', 'decision mix'], engineRows(report.engine)),
     '',
-    'Counter backends (issue 7 target 5; toolgate with its counters in memory, SQLite and Redis, sequential p50, ms):',
+    'Counter backends (issue 7 target 5; toolgate with its counters in memory, SQLite and Redis, and Redis without leases for reference; sequential p50, ms):',
     ...textTable(counterBackendTable(report.counterBackends).headers, counterBackendTable(report.counterBackends).rows),
     `Counter stores alone, in this process (wall µs per reserve + commit, one call after the other; CPU µs in brackets): ${counterStoreLine(report.counterStores)}`,
     '',
@@ -204,6 +204,7 @@ export function formatMarkdown(report: BenchReport): string {
     '## Counter backends (issue 7 target 5)',
     '',
     'toolgate with its counters in memory, in SQLite (the default) and in Redis, in the same interleaved rounds; sequential p50 and p99 in ms. ' +
+      'SQLite and Redis serve the busy echo counter from leases, as they do by default (decision 019); Redis without leases (a round trip per call) is shown for reference. ' +
       '"median per round" pairs the rounds (same round, same machine state), so it moves less with drift than the pooled difference.',
     '',
     ...mdTable(counterBackendTable(report.counterBackends).headers, counterBackendTable(report.counterBackends).rows),

@@ -1,5 +1,6 @@
-// Starts the targets, warms them up, then runs interleaved rounds: in each round every target runs
-// a sequential batch in turn, then a concurrent batch in turn, the order rotated round by round.
+// Starts the targets, warms them up, then runs interleaved rounds: in each round the targets take
+// turns at sequential calls in slices of SLICE_CALLS (so drift within a round hits them alike), then
+// each runs a concurrent batch in turn; the order is rotated round by round.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { concurrentBatch, sequentialBatch, type BatchSample } from './measure.js';
 import { TargetSkipped } from './target-skipped.js';
@@ -80,6 +81,24 @@ export async function warmUp(targets: readonly LiveTarget[], config: RoundsConfi
   }
 }
 
+/** Sequential calls a target makes before the next one takes its turn. */
+export const SLICE_CALLS = 50;
+
+/** The slice sizes that make up one round's `calls` sequential calls. */
+export function slices(calls: number, size = SLICE_CALLS): number[] {
+  const sizes: number[] = [];
+  for (let left = calls; left > 0; left -= size) sizes.push(Math.min(size, left));
+  return sizes;
+}
+
+function appendSample(into: BatchSample, sample: BatchSample): void {
+  into.latencies.push(...sample.latencies);
+  into.wallMs += sample.wallMs;
+  into.calls += sample.calls;
+  into.errors += sample.errors;
+  if (sample.firstError !== undefined) into.firstError ??= sample.firstError;
+}
+
 export function rotated<T>(items: readonly T[], by: number): T[] {
   if (items.length === 0) return [];
   const shift = by % items.length;
@@ -91,12 +110,17 @@ export async function runRounds(targets: readonly LiveTarget[], config: RoundsCo
   for (let round = 0; round < config.rounds && !stop?.aborted; round++) {
     const order = rotated(targets.filter((live) => live.failure === undefined && live.clients.length > 0), round);
     const started = performance.now();
-    for (const live of order) {
-      if (stop?.aborted) return;
-      const sample = await sequentialBatch(live.clients[0]!, config.callsPerRound);
-      live.sequential.push(sample);
-      checkBatch(live, sample, `round ${round + 1} sequential`);
+    const roundSamples = new Map(order.map((live) => [live, { latencies: [], wallMs: 0, calls: 0, errors: 0 } as BatchSample]));
+    for (const size of slices(config.callsPerRound)) {
+      for (const live of order) {
+        if (stop?.aborted) return;
+        if (live.failure !== undefined) continue;
+        const sample = roundSamples.get(live)!;
+        appendSample(sample, await sequentialBatch(live.clients[0]!, size));
+        checkBatch(live, sample, `round ${round + 1} sequential`);
+      }
     }
+    for (const live of order) if (roundSamples.get(live)!.calls > 0) live.sequential.push(roundSamples.get(live)!);
     for (const live of order) {
       if (stop?.aborted) return;
       if (live.failure !== undefined) continue;

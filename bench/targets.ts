@@ -8,9 +8,11 @@ import { freePort } from '../test/helpers/spawn-http-server.js';
 import { spawnChild, waitForPort } from './processes.js';
 import { startToolgateTarget, type CounterBackend } from './toolgate-target.js';
 
-export type TargetName = 'direct' | 'toolgate' | 'toolgate-memory' | 'toolgate-redis' | 'toolgate-shared' | 'supergateway' | 'mcp-proxy';
+export type TargetName = 'direct' | 'toolgate' | 'toolgate-memory' | 'toolgate-redis' | 'toolgate-redis-no-leases' | 'toolgate-shared' | 'supergateway' | 'mcp-proxy';
 
-export const TARGET_NAMES: readonly TargetName[] = ['direct', 'toolgate', 'toolgate-memory', 'toolgate-redis', 'toolgate-shared', 'supergateway', 'mcp-proxy'];
+export const TARGET_NAMES: readonly TargetName[] = [
+  'direct', 'toolgate', 'toolgate-memory', 'toolgate-redis', 'toolgate-redis-no-leases', 'toolgate-shared', 'supergateway', 'mcp-proxy',
+];
 
 export interface RunningTarget {
   readonly name: TargetName;
@@ -96,13 +98,20 @@ function toolgateTargets(redisUrl: string): TargetDefinition[] {
     { name: 'toolgate', setup: `${TOOLGATE_SETUP}; counters in the SQLite data dir (the default)`, start: start('toolgate', 'sqlite') },
     {
       name: 'toolgate-memory',
-      setup: `as toolgate, but counters in memory: node dist/bench/memory-counters-serve.js (serve's own startServing with createMemoryCounterStore; no config setting selects it)`,
+      setup: `as toolgate, but counters in memory: node dist/bench/memory-counters-serve.js (serve's own serveUntilSignal with createMemoryCounterStore as its counter store; no config setting selects it)`,
       start: start('toolgate-memory', 'memory'),
     },
     {
       name: 'toolgate-redis',
-      setup: `as toolgate, with state: {url: ${redisUrl}, keyPrefix: <random>}: counters, grants and approvals in Redis (a grant lookup per request is a Redis round trip too); keys deleted after the run`,
+      setup:
+        `as toolgate, with state: {url: ${redisUrl}, keyPrefix: <random>}: counters, grants and approvals in Redis (grants cached for 250 ms, ` +
+        'decision 016); the busy echo counter is served from leases, one script per 33 calls (decision 019); keys deleted after the run',
       start: start('toolgate-redis', 'redis'),
+    },
+    {
+      name: 'toolgate-redis-no-leases',
+      setup: 'as toolgate-redis, with state.leases: false: one Redis script (round trip) on every limited call',
+      start: start('toolgate-redis-no-leases', 'redis-no-leases'),
     },
     {
       name: 'toolgate-shared',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DIST, TOOLGATE_CLI } from '../test/helpers/paths.js';
-import { deleteKeysWithPrefix, randomKeyPrefix, redisUnreachableReason } from './bench-redis.js';
+import { DEFAULT_BENCH_REDIS_URL, deleteKeysWithPrefix, randomKeyPrefix, redisUnreachableReason } from './bench-redis.js';
 import { connectHttp } from './connect.js';
 import { BENCH_TOOL } from './measure.js';
 import { spawnChild } from './processes.js';
@@ -16,10 +16,10 @@ import { TargetSkipped } from './target-skipped.js';
 import type { RunningTarget, TargetName } from './targets.js';
 
 const run = promisify(execFile);
-const SERVER = 'everything';
+export const BENCH_SERVER = 'everything';
 const MEMORY_COUNTERS_SERVE = join(DIST, 'bench', 'memory-counters-serve.js');
 
-export type CounterBackend = 'sqlite' | 'memory' | 'redis';
+export type CounterBackend = 'sqlite' | 'memory' | 'redis' | 'redis-no-leases';
 
 export interface ToolgateTargetOptions {
   name: TargetName;
@@ -43,15 +43,23 @@ export const TOOLGATE_BENCH_POLICY = {
   },
 };
 
-function writeConfig(dir: string, upstream: readonly string[], state: { url: string; keyPrefix: string } | undefined, shared: boolean): string {
-  const [command, ...args] = upstream;
+/** The config's `state:` for the Redis targets. */
+interface BenchState {
+  url: string;
+  keyPrefix: string;
+  leases?: false;
+}
+
+/** The bench config in `dir`: grants on, the SQLite data dir there, the bench policy, and `server`
+ *  (its upstream: a command or a URL, and `shared`) as the one server; its path. */
+export function writeBenchConfig(dir: string, server: Record<string, unknown>, state?: BenchState): string {
   writeFileSync(join(dir, 'policy.json'), `${JSON.stringify(TOOLGATE_BENCH_POLICY, null, 2)}\n`);
   const config = {
     listen: '127.0.0.1:0',
     dataDir: join(dir, 'data'),
     auth: 'grants',
     ...(state ? { state } : {}),
-    servers: { [SERVER]: { command, args, policy: 'policy.json', ...(shared ? { shared: true } : {}) } },
+    servers: { [BENCH_SERVER]: { ...server, policy: 'policy.json' } },
   };
   // JSON is valid YAML; the .json name makes the loader parse it as JSON.
   const file = join(dir, 'toolgate.json');
@@ -59,8 +67,9 @@ function writeConfig(dir: string, upstream: readonly string[], state: { url: str
   return file;
 }
 
-async function createGrant(configFile: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [TOOLGATE_CLI, 'grants', 'create', '-c', configFile, '--name', 'bench', '--servers', SERVER, '--json'], {
+/** A grant for the bench server, made with the CLI as a user would; its token. */
+export async function createBenchGrant(configFile: string): Promise<string> {
+  const { stdout } = await run(process.execPath, [TOOLGATE_CLI, 'grants', 'create', '-c', configFile, '--name', 'bench', '--servers', BENCH_SERVER, '--json'], {
     timeout: 20_000,
   });
   const grant = JSON.parse(stdout) as { token?: unknown };
@@ -70,12 +79,12 @@ async function createGrant(configFile: string): Promise<string> {
 
 export async function startToolgateTarget(options: ToolgateTargetOptions): Promise<RunningTarget> {
   const { name, counters, upstream, timeoutMs } = options;
-  let state: { url: string; keyPrefix: string } | undefined;
-  if (counters === 'redis') {
-    const url = options.redisUrl ?? 'redis://127.0.0.1:6379';
+  let state: BenchState | undefined;
+  if (counters === 'redis' || counters === 'redis-no-leases') {
+    const url = options.redisUrl ?? DEFAULT_BENCH_REDIS_URL;
     const unreachable = await redisUnreachableReason(url);
     if (unreachable !== undefined) throw new TargetSkipped(unreachable);
-    state = { url, keyPrefix: randomKeyPrefix() };
+    state = { url, keyPrefix: randomKeyPrefix(), ...(counters === 'redis-no-leases' ? { leases: false } : {}) };
   }
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
   const cleanUp = async (): Promise<void> => {
@@ -84,12 +93,13 @@ export async function startToolgateTarget(options: ToolgateTargetOptions): Promi
   };
   let child: ReturnType<typeof spawnChild> | undefined;
   try {
-    const configFile = writeConfig(dir, upstream, state, options.shared === true);
-    const token = await createGrant(configFile);
+    const [command, ...args] = upstream;
+    const configFile = writeBenchConfig(dir, { command, args, ...(options.shared ? { shared: true } : {}) }, state);
+    const token = await createBenchGrant(configFile);
     const entry = counters === 'memory' ? [MEMORY_COUNTERS_SERVE] : [TOOLGATE_CLI, 'serve'];
     child = spawnChild(name, process.execPath, [...(options.nodeArgs ?? []), ...entry, '-c', configFile, '--listen', '127.0.0.1:0']);
     const match = await child.waitFor(/toolgate listening on (http:\/\/\S+)/, timeoutMs);
-    const endpoint = `${match[1]!}/mcp/${SERVER}`;
+    const endpoint = `${match[1]!}/mcp/${BENCH_SERVER}`;
     const running = child;
     return {
       name,

@@ -1,18 +1,16 @@
 // Runs toolgate for the sessions benchmark as a user would: a config and policy in a temp dir (grants
 // on, SQLite data dir, audit on), a grant made with the CLI, then `toolgate serve` as its own process.
 // The upstream is either an HTTP URL (per-session upstreams, the default) or a stdio command with
-// `shared: true`; bench/toolgate-target.ts only knows stdio without `shared`, hence this file.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `shared: true`. The config and the grant are the main benchmark's (toolgate-target.ts); this file
+// adds the HTTP upstream and hands back the process itself (the sessions bench reads its memory).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { TOOLGATE_CLI } from '../../test/helpers/paths.js';
 import { spawnChild, type BenchChild } from '../processes.js';
-import { TOOLGATE_BENCH_POLICY } from '../toolgate-target.js';
+import { BENCH_SERVER, createBenchGrant, writeBenchConfig } from '../toolgate-target.js';
 
-const run = promisify(execFile);
-export const GATEWAY_SERVER_NAME = 'everything';
+export const GATEWAY_SERVER_NAME = BENCH_SERVER;
 const START_TIMEOUT_MS = 20_000;
 
 export type GatewayUpstream =
@@ -29,30 +27,9 @@ export interface GatewayProcess {
 }
 
 function serverEntry(upstream: GatewayUpstream): Record<string, unknown> {
-  if (upstream.kind === 'http') return { url: upstream.url, transport: 'streamable-http', ...(upstream.shared ? { shared: true } : {}), policy: 'policy.json' };
+  if (upstream.kind === 'http') return { url: upstream.url, transport: 'streamable-http', ...(upstream.shared ? { shared: true } : {}) };
   const [command, ...args] = upstream.command;
-  return { command, args, shared: true, policy: 'policy.json' };
-}
-
-function writeConfig(dir: string, upstream: GatewayUpstream): string {
-  writeFileSync(join(dir, 'policy.json'), `${JSON.stringify(TOOLGATE_BENCH_POLICY, null, 2)}\n`);
-  const config = {
-    listen: '127.0.0.1:0',
-    dataDir: join(dir, 'data'),
-    auth: 'grants',
-    servers: { [GATEWAY_SERVER_NAME]: serverEntry(upstream) },
-  };
-  const file = join(dir, 'toolgate.json');
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-  return file;
-}
-
-async function createGrant(configFile: string): Promise<string> {
-  const args = [TOOLGATE_CLI, 'grants', 'create', '-c', configFile, '--name', 'sessions-bench', '--servers', GATEWAY_SERVER_NAME, '--json'];
-  const { stdout } = await run(process.execPath, args, { timeout: 20_000 });
-  const grant = JSON.parse(stdout) as { token?: unknown };
-  if (typeof grant.token !== 'string') throw new Error(`grants create printed no token: ${stdout.slice(0, 200)}`);
-  return grant.token;
+  return { command, args, shared: true };
 }
 
 /** The config as the method section shows it (paths shortened). */
@@ -65,8 +42,8 @@ export async function startGateway(label: string, upstream: GatewayUpstream, nod
   const dir = mkdtempSync(join(tmpdir(), 'toolgate-sessions-bench-'));
   let child: BenchChild | undefined;
   try {
-    const configFile = writeConfig(dir, upstream);
-    const token = await createGrant(configFile);
+    const configFile = writeBenchConfig(dir, serverEntry(upstream));
+    const token = await createBenchGrant(configFile);
     child = spawnChild(label, process.execPath, [...nodeArgs, TOOLGATE_CLI, 'serve', '-c', configFile, '--listen', '127.0.0.1:0']);
     const match = await child.waitFor(/toolgate listening on (http:\/\/\S+)/, START_TIMEOUT_MS);
     const running = child;

@@ -10,6 +10,7 @@ import { classifyTools } from './classify-tool.js';
 import { toolFingerprint } from './fingerprint.js';
 import { invalidNameReason, isNameFlag, nameFlag, nameKey } from './tool-names.js';
 import type { ToolDefinition } from './tool-types.js';
+import { isObject } from '../lib/is-object.js';
 
 /** The policy fields drift obeys (`on_change`, `on_new`). */
 export interface DriftPolicy {
@@ -108,9 +109,21 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
     options.audit?.record(event);
   }
 
+  // Per server, each listed name's `nameKey`: an unlisted spelling is found with one lookup, not by
+  // normalising every listed name on each call. Names are only ever added, so a size change means stale.
+  const keyIndexes = new Map<string, Map<string, string>>();
+  function keyIndex(server: string, entries: ReadonlyMap<string, CatalogEntry>): ReadonlyMap<string, string> {
+    let index = keyIndexes.get(server);
+    if (index?.size !== entries.size) {
+      index = new Map([...entries.keys()].map((name) => [nameKey(name), name]));
+      keyIndexes.set(server, index);
+    }
+    return index;
+  }
+
   function holdOf(server: string, tool: string): Hold | undefined {
     const entries = cache.get(server);
-    const named = nameHold(tool, entries);
+    const named = nameHold(tool, entries, entries && ((key) => keyIndex(server, entries).get(key)));
     if (named) return named;
     const cached = entries?.get(tool);
     if (!cached || !entries) return undefined;
@@ -153,20 +166,18 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
 }
 
 /** A name the spec does not allow, one flagged as colliding in the server's listing, or an unlisted
- *  spelling of a listed tool (`Delete_File` when only `delete_file` exists): refused, never matched loosely. */
-function nameHold(tool: string, entries: ReadonlyMap<string, CatalogEntry> | undefined): Hold | undefined {
-  const invalid = invalidNameReason(tool);
-  if (invalid !== undefined) return { rule: 'catalog.name', reason: nameFlag({ kind: 'invalid_name', name: tool, reason: invalid }) };
+ *  spelling of a listed tool (`Delete_File` when only `delete_file` exists): refused, never matched
+ *  loosely. A listed tool's name was checked with its listing: the result is in its flags. */
+function nameHold(tool: string, entries: ReadonlyMap<string, CatalogEntry> | undefined, listedAs: ((key: string) => string | undefined) | undefined): Hold | undefined {
   const cached = entries?.get(tool);
   if (cached) {
     const flag = cached.flags.find(isNameFlag);
     return flag === undefined ? undefined : { rule: 'catalog.name', reason: flag };
   }
-  if (!entries) return undefined;
-  const key = nameKey(tool);
-  for (const name of entries.keys()) {
-    if (nameKey(name) === key) return { rule: 'catalog.name', reason: `name_collision: "${tool}" is not listed, but is the same name as listed "${name}" after normalisation` };
-  }
+  const invalid = invalidNameReason(tool);
+  if (invalid !== undefined) return { rule: 'catalog.name', reason: nameFlag({ kind: 'invalid_name', name: tool, reason: invalid }) };
+  const listed = listedAs?.(nameKey(tool));
+  if (listed !== undefined) return { rule: 'catalog.name', reason: `name_collision: "${tool}" is not listed, but is the same name as listed "${listed}" after normalisation` };
   return undefined;
 }
 
@@ -194,9 +205,6 @@ function wellFormed(raw: readonly unknown[]): ToolDefinition[] {
   return tools;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function short(fingerprint: string): string {
   return `${fingerprint.slice(0, 12)}…`;

@@ -1,6 +1,7 @@
 // Reads tool definitions from a `tools/list` result as JSON: `{"tools": [...]}`, a JSON-RPC
 // response carrying that result, or a bare array. Every problem is reported with its path.
 import type { ToolDefinition } from './tool-types.js';
+import { isObject } from '../lib/is-object.js';
 
 export type ToolListReading = { kind: 'ok'; tools: ToolDefinition[] } | { kind: 'invalid'; errors: string[] };
 
@@ -32,6 +33,3 @@ function listOf(raw: unknown): unknown[] | undefined {
   return undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

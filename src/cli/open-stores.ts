@@ -48,9 +48,9 @@ export function openEmbeddedStores(dataDir: string, clock: Clock, logger: Logger
  *  it: calls that need a counter are denied until it answers. */
 export async function openCounterStore(config: GatewayConfig, stores: EmbeddedStores, clock: Clock, logger: Logger): Promise<CounterStore> {
   if (!config.state) return stores.counters;
-  const { url, keyPrefix, timeoutMs } = config.state;
+  const { url, keyPrefix, timeoutMs, leases } = config.state;
   // Redis TIME, not `clock`: replicas whose clocks disagree still agree on every window.
-  const counters = createRedisCounterStore({ url, keyPrefix, timeoutMs, timeSource: 'redis', clock, logger });
+  const counters = createRedisCounterStore({ url, keyPrefix, timeoutMs, leases, timeSource: 'redis', clock, logger });
   if (!(await counters.ready(Math.max(2_000, timeoutMs)))) logger.error({ keyPrefix }, 'redis counter store is not reachable yet; calls that need a counter are denied until it is');
   return counters;
 }

@@ -9,6 +9,7 @@ import { clockWithTestOffset, systemClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { setUpApprovals } from './approval-setup.js';
 import { DEFAULT_CONFIG_FILE, runCommand, type CommandIo } from './command-support.js';
+import type { CounterStore } from '../state/counter-store.js';
 import { openCounterStore, openEmbeddedStores, openSharedStores, type SharedStores } from './open-stores.js';
 
 interface ServeOptions {
@@ -44,9 +45,10 @@ export async function serveUntilSignal(
   listen: ListenAddress,
   io: CommandIo,
   onStarted?: (gateway: RunningGateway) => void,
+  options: ServingOptions = {},
 ): Promise<void> {
   const logger = createLogger();
-  const running = await startServing(config, listen, logger);
+  const running = await startServing(config, listen, logger, options);
   io.out(`toolgate listening on ${running.gateway.url}\n`);
   for (const name of running.gateway.runtimes.keys()) io.out(`  ${name}: ${running.gateway.url}/mcp/${name}\n`);
   if (running.admin) io.out(`admin API on ${running.admin.url}/api/approvals\n`);
@@ -70,10 +72,15 @@ export interface Serving {
   stop(): Promise<void>;
 }
 
-export async function startServing(config: GatewayConfig, listen: ListenAddress, logger: Logger): Promise<Serving> {
+export interface ServingOptions {
+  /** A counter store in place of the configured one (the benchmark's memory counters only). */
+  counters?: (clock: Clock) => CounterStore;
+}
+
+export async function startServing(config: GatewayConfig, listen: ListenAddress, logger: Logger, options: ServingOptions = {}): Promise<Serving> {
   const clock = clockWithTestOffset(systemClock, process.env);
   const stores = openEmbeddedStores(config.dataDir, clock, logger);
-  const counters = await openCounterStore(config, stores, clock, logger);
+  const counters = options.counters ? options.counters(clock) : await openCounterStore(config, stores, clock, logger);
   // With `state:`, approvals and grants are shared by every replica through Redis.
   const shared = config.state ? await openShared(config.state, clock, logger) : undefined;
   // Every request authenticates; the cache answers for tokens it has seen until a revoke (016).

@@ -13,10 +13,11 @@ import {
   type ServerConfig,
   type UpstreamSpec,
 } from './gateway-config.js';
-import { parseDuration } from '../lib/durations.js';
+import { durationSetting } from './duration-setting.js';
 import { parseState } from './parse-state.js';
 import { parseAdmin, parseApprovals } from './parse-approvals.js';
 import { parseHttpTimeouts, parseMessageSize } from './parse-limits.js';
+import { isObject } from '../lib/is-object.js';
 
 export interface ConfigIssue {
   path: string;
@@ -119,12 +120,7 @@ function parseServers(raw: unknown, baseDir: string, issues: ConfigIssue[]): Rec
     const policy = parsePolicySource(entry['policy'], `${path}.policy`, baseDir, issues);
     const shared = entry['shared'] ?? false;
     if (typeof shared !== 'boolean') issues.push({ path: `${path}.shared`, message: 'must be true or false' });
-    let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
-    if (entry['timeout'] !== undefined) {
-      const parsed = typeof entry['timeout'] === 'string' ? parseDuration(entry['timeout']) : undefined;
-      if (parsed === undefined) issues.push({ path: `${path}.timeout`, message: 'must be a duration like "30s" or "2m"' });
-      else requestTimeoutMs = parsed;
-    }
+    const requestTimeoutMs = durationSetting(entry['timeout'], `${path}.timeout`, '"30s" or "2m"', issues) ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const era = enumOr(entry, 'era', ['auto', 'legacy', 'modern'] as const, 'auto', issues, path);
     if (upstream && policy) servers[name] = { name, upstream, policy, shared: shared === true, requestTimeoutMs, era };
   }
@@ -168,9 +164,6 @@ function parsePolicySource(raw: unknown, path: string, baseDir: string, issues: 
   return undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function resolveFrom(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);

@@ -1,6 +1,7 @@
 // The `approvals:` and `admin:` sections of the gateway config: how long calls are held, the
 // webhook told of new approvals, and the admin API (always behind a token).
 import { parseListen, type AdminConfig, type ApprovalsConfig, type ListenAddress } from './gateway-config.js';
+import { isObject } from '../lib/is-object.js';
 
 export interface SectionIssue {
   path: string;
@@ -64,6 +65,3 @@ export function parseAdmin(raw: unknown, issues: SectionIssue[]): AdminConfig | 
   return { listen, token };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -1,9 +1,8 @@
 // Parses the settings that bound what a slow or oversized peer can cost the gateway: the `http:`
 // timeouts of the client-facing server, and a server's `maxMessageSize`.
-import { parseDuration } from '../lib/durations.js';
+import { isObject } from '../lib/is-object.js';
+import { durationSetting, type ConfigIssues as Issues } from './duration-setting.js';
 import type { HttpTimeouts } from './gateway-config.js';
-
-type Issues = Array<{ path: string; message: string }>;
 
 const HTTP_KEYS = new Set(['headersTimeout', 'requestTimeout']);
 const SIZE_UNITS: Record<string, number> = { '': 1, B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
@@ -12,14 +11,14 @@ const MIN_MESSAGE_BYTES = 64 * 1024;
 
 export function parseHttpTimeouts(raw: unknown, issues: Issues): HttpTimeouts {
   if (raw === undefined) return {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isObject(raw)) {
     issues.push({ path: 'http', message: 'must be a mapping, e.g. {headersTimeout: 10s, requestTimeout: 60s}' });
     return {};
   }
-  const entry = raw as Record<string, unknown>;
+  const entry = raw;
   for (const key of Object.keys(entry)) if (!HTTP_KEYS.has(key)) issues.push({ path: `http.${key}`, message: 'unknown setting' });
-  const headersTimeoutMs = duration(entry, 'headersTimeout', issues);
-  const requestTimeoutMs = duration(entry, 'requestTimeout', issues);
+  const headersTimeoutMs = durationSetting(entry['headersTimeout'], 'http.headersTimeout', '"10s" or "500ms"', issues);
+  const requestTimeoutMs = durationSetting(entry['requestTimeout'], 'http.requestTimeout', '"10s" or "500ms"', issues);
   if (headersTimeoutMs !== undefined && requestTimeoutMs !== undefined && headersTimeoutMs > requestTimeoutMs) {
     issues.push({ path: 'http.headersTimeout', message: `must not be longer than http.requestTimeout (the headers are part of the request)` });
   }
@@ -39,12 +38,4 @@ export function parseMessageSize(raw: unknown, path: string, issues: Issues): nu
     return undefined;
   }
   return bytes;
-}
-
-function duration(entry: Record<string, unknown>, key: string, issues: Issues): number | undefined {
-  const raw = entry[key];
-  if (raw === undefined) return undefined;
-  const parsed = typeof raw === 'string' ? parseDuration(raw) : undefined;
-  if (parsed === undefined) issues.push({ path: `http.${key}`, message: 'must be a duration like "10s" or "500ms"' });
-  return parsed;
 }

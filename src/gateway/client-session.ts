@@ -2,7 +2,7 @@
 // server's shared one), routes server messages back to the right reply or stream, and sends every
 // `tools/call` through the call pipeline.
 import type { Logger } from '../lib/logger.js';
-import { randomId } from '../lib/ids.js';
+import { randomId, sequentialId } from '../lib/ids.js';
 import {
   isErrorResponse,
   isNotification,
@@ -46,11 +46,20 @@ export class ClientSession {
   private readonly endListeners: Array<() => void> = [];
 
   constructor(private readonly options: ClientSessionOptions) {
-    this.id = randomId('ses', 18);
+    // A session id a client holds must not be guessable; a stateless request's is never shown.
+    this.id = options.stateless === true ? sequentialId('ses') : randomId('ses', 18);
     this.grantId = options.grantId;
     const { runtime, logger } = options;
     const shared = options.stateless === true || runtime.config.shared;
-    this.ownChannel = shared ? undefined : new UpstreamChannel({ server: runtime.name, connect: runtime.connect, requestTimeoutMs: runtime.config.requestTimeoutMs, logger });
+    this.ownChannel = shared
+      ? undefined
+      : new UpstreamChannel({
+          server: runtime.name,
+          connect: runtime.connect,
+          requestTimeoutMs: runtime.config.requestTimeoutMs,
+          logger,
+          onToolsChanged: () => runtime.catalog?.toolsChanged(),
+        });
     const channel = this.ownChannel ?? runtime.sharedUpstream();
     this.seat = channel.join({ deliver: (message) => this.onUnsolicited(message) });
   }
@@ -132,14 +141,9 @@ export class ClientSession {
   private onUnsolicited(message: JsonRpcMessage): void {
     // Sampling, elicitation, roots: like notifications, to the client's stream or an open reply.
     if (isRequest(message)) return this.sendUnsolicited(message);
-    if (isNotification(message)) return this.routeNotification(message);
+    if (isNotification(message)) return this.sendUnsolicited(message);
   }
 
-  private routeNotification(message: JsonRpcNotification): void {
-    // A shared connection tells the catalog once, not once per session.
-    if (message.method === 'notifications/tools/list_changed' && this.ownChannel) this.options.runtime.catalog?.toolsChanged();
-    this.sendUnsolicited(message);
-  }
 
   private refuseServerRequest(request: JsonRpcRequest): void {
     this.seat.send(wireError('INTERNAL', request.id, 'the client has no open stream to receive this request'));

@@ -4,6 +4,7 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config/gateway-config.js';
 import type { Logger } from '../lib/logger.js';
 import { eraConnector } from '../transport/upstream/era-connector.js';
+import { TOOLGATE_CLIENT_INFO } from '../transport/upstream/era-probe.js';
 import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
 import type { CatalogGate } from './catalog-gate.js';
 import type { PolicyHolder } from './policy-holder.js';
@@ -26,9 +27,6 @@ export interface ServerRuntime {
   catalog?: CatalogGate;
 }
 
-/** What the gateway declares when it initializes a shared connection itself: no client
- *  capabilities, since no one client could answer the server's requests. */
-const SHARED_CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
 
 export function createServerRuntime(config: ServerConfig, policy: PolicyHolder, logger: Logger): ServerRuntime {
   let shared: UpstreamChannel | undefined;
@@ -46,11 +44,10 @@ export function createServerRuntime(config: ServerConfig, policy: PolicyHolder, 
         connect: runtime.connect,
         requestTimeoutMs: config.requestTimeoutMs,
         logger,
+        onToolsChanged: () => runtime.catalog?.toolsChanged(),
         shared: {
-          initializeParams: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: SHARED_CLIENT_INFO },
-          onListChanged: (method) => {
-            if (method === 'notifications/tools/list_changed') runtime.catalog?.toolsChanged();
-          },
+          // No client capabilities: no one client could answer the server's requests.
+          initializeParams: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: TOOLGATE_CLIENT_INFO },
         },
       });
       return shared;

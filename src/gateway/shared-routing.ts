@@ -7,21 +7,18 @@
 // shown to a session that did not ask.
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { isRequest, resultResponse, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc.js';
+import { wireError } from '../protocol/wire-errors.js';
 import type { ForwardResult } from './forward-result.js';
 import type { Seat, UpstreamChannel } from './upstream-channel.js';
 
 const LIST_CHANGED = new Set(['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed']);
 
 /** JSON-RPC "method not found", for server-to-client requests no session can be found for. */
-const METHOD_NOT_FOUND = -32601;
 
 export class SharedRouting {
   private readonly subscribers = new Map<string, Set<Seat>>();
 
-  constructor(
-    private readonly channel: UpstreamChannel,
-    private readonly onListChanged?: (method: string) => void,
-  ) {}
+  constructor(private readonly channel: UpstreamChannel) {}
 
   /** The answer the gateway gives itself, or undefined: forward the request. */
   answerLocally(seat: Seat, request: JsonRpcRequest): Promise<ForwardResult> | undefined {
@@ -40,20 +37,10 @@ export class SharedRouting {
     }
   }
 
-  /** Client notifications and responses: none reaches a shared connection (the gateway sent
-   *  `initialized` itself, cancellations are mapped by the seat, and no server-to-client request was
-   *  ever delivered to be answered). */
-  passesToServer(_message: JsonRpcMessage): boolean {
-    return false;
-  }
-
   fromServer(message: JsonRpcMessage): void {
     if (isRequest(message)) return this.refuseServerRequest(message);
     const notification = message as JsonRpcNotification;
-    if (LIST_CHANGED.has(notification.method)) {
-      this.onListChanged?.(notification.method);
-      return this.channel.forSeats((seat) => seat.owner.deliver(notification));
-    }
+    if (LIST_CHANGED.has(notification.method)) return this.channel.forSeats((seat) => seat.owner.deliver(notification));
     if (notification.method === 'notifications/resources/updated') {
       const uri = notification.params?.['uri'];
       const seats = typeof uri === 'string' ? this.subscribers.get(uri) : undefined;
@@ -64,6 +51,7 @@ export class SharedRouting {
 
   /** A seat that left: its subscriptions end, and the server's with the last subscriber. */
   forget(seat: Seat): void {
+    if (this.subscribers.size === 0) return;
     for (const [uri, seats] of this.subscribers) {
       if (!seats.delete(seat) || seats.size > 0) continue;
       this.subscribers.delete(uri);
@@ -115,11 +103,9 @@ export class SharedRouting {
 
   private refuseServerRequest(request: JsonRpcRequest): void {
     if (request.method === 'ping') return this.channel.sendRaw(resultResponse(request.id, {}));
-    this.channel.sendRaw({
-      jsonrpc: '2.0',
-      id: request.id,
-      error: { code: METHOD_NOT_FOUND, message: `toolgate shares this server's connection among sessions, so it cannot route "${request.method}" to one client` },
-    });
+    this.channel.sendRaw(
+      wireError('METHOD_NOT_FOUND', request.id, `toolgate shares this server's connection among sessions, so it cannot route "${request.method}" to one client`),
+    );
   }
 }
 

@@ -35,8 +35,10 @@ export interface UpstreamChannelOptions {
   connect(): Promise<UpstreamLink>;
   requestTimeoutMs: number;
   logger: Logger;
+  /** The server said its tools changed (once per notification, however many seats hear it). */
+  onToolsChanged?(): void;
   /** Shared: many seats, the gateway initializes the connection itself with `initializeParams`. */
-  shared?: { initializeParams: Record<string, unknown>; onListChanged?(method: string): void };
+  shared?: { initializeParams: Record<string, unknown> };
 }
 
 export interface ChannelSeat {
@@ -79,13 +81,15 @@ export class UpstreamChannel {
   private failures = 0;
   private restartAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** Ends the wait before a restart at once (a close must not wait out the backoff). */
+  private endRestartWait: (() => void) | undefined;
   private closed = false;
   readonly routing: SharedRouting | undefined;
 
   constructor(private readonly options: UpstreamChannelOptions) {
     if (options.shared) {
       this.initializeParams = options.shared.initializeParams;
-      this.routing = new SharedRouting(this, options.shared.onListChanged);
+      this.routing = new SharedRouting(this);
     }
   }
 
@@ -110,6 +114,7 @@ export class UpstreamChannel {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.restartTimer);
+    this.endRestartWait?.();
     this.failAll('the upstream connection was closed');
     const link = this.link ?? (await this.opening?.catch(() => undefined));
     this.link = undefined;
@@ -120,7 +125,7 @@ export class UpstreamChannel {
   /** @internal Seats' entry points. */
   removeSeat(seat: Seat, reason: string): void {
     this.seats.delete(seat);
-    for (const entry of [...this.pending.values()]) if (entry.seat === seat) entry.resolve({ kind: 'failed', reason });
+    for (const upstreamId of seat.inFlight()) this.pending.get(upstreamId)?.resolve({ kind: 'failed', reason });
     this.routing?.forget(seat);
   }
 
@@ -225,7 +230,16 @@ export class UpstreamChannel {
 
   private async open(): Promise<UpstreamLink> {
     const wait = this.restartAt - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.endRestartWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.endRestartWait = undefined;
+    }
     if (this.closed) throw new Error('the upstream connection was closed');
     const link = await this.options.connect();
     if (this.closed) {
@@ -303,6 +317,7 @@ export class UpstreamChannel {
       if (entry) entry.resolve({ kind: 'answered', response: { ...message, id: entry.clientId } as JsonRpcResponse });
       return;
     }
+    if (isNotification(message) && message.method === 'notifications/tools/list_changed') this.options.onToolsChanged?.();
     if (isNotification(message) && message.method === 'notifications/progress') {
       const token = message.params?.['progressToken'];
       const entry = typeof token === 'string' ? this.byProgressToken.get(token) : undefined;
@@ -332,6 +347,8 @@ export class UpstreamChannel {
 /** One session's place on a channel: its client ids and requests in flight. */
 export class Seat implements ChannelSeat {
   private readonly byClientId = new Map<JsonRpcId, number>();
+  /** Upstream ids of this seat's requests in flight (a client may reuse an id; these never repeat). */
+  private readonly upstreamIds = new Set<number>();
   private readonly replies = new Set<ReplySink>();
   private left = false;
 
@@ -350,7 +367,10 @@ export class Seat implements ChannelSeat {
 
   send(message: JsonRpcMessage): void {
     if (this.left) return;
-    if (this.channel.routing && !this.channel.routing.passesToServer(message)) return;
+    // Client notifications and responses never reach a shared connection: the gateway sent
+    // `initialized` itself, cancellations are mapped by the seat, and no server-to-client request
+    // was delivered to be answered.
+    if (this.channel.routing) return;
     this.channel.sendRaw(message);
   }
 
@@ -374,11 +394,18 @@ export class Seat implements ChannelSeat {
   /** @internal */
   rememberRequest(clientId: JsonRpcId, upstreamId: number): void {
     this.byClientId.set(clientId, upstreamId);
+    this.upstreamIds.add(upstreamId);
   }
 
   /** @internal */
   forgetRequest(clientId: JsonRpcId, upstreamId: number): void {
     if (this.byClientId.get(clientId) === upstreamId) this.byClientId.delete(clientId);
+    this.upstreamIds.delete(upstreamId);
+  }
+
+  /** @internal A copy: failing them forgets them. */
+  inFlight(): number[] {
+    return [...this.upstreamIds];
   }
 
   private track(result: Promise<ForwardResult>, reply: ReplySink): Promise<ForwardResult> {

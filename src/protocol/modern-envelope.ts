@@ -1,15 +1,16 @@
 // The per-request `_meta` envelope of 2026-07-28 (stateless, "modern") clients: which requests claim
 // it, whether it is complete, and the copy of a request that goes to a legacy upstream without it.
 import type { JsonRpcRequest } from './jsonrpc.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayErrorCode } from './wire-errors.js';
+import { isObject } from '../lib/is-object.js';
 
 export const MODERN_VERSION = '2026-07-28';
 /** Modern revisions toolgate serves (each request names one). */
-export const MODERN_VERSIONS: readonly string[] = [MODERN_VERSION];
-/** Legacy revisions toolgate serves to clients that open with `initialize`. */
-export const LEGACY_VERSIONS: readonly string[] = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'];
-/** What `server/discover` and `-32022` name, newest first. */
-export const SUPPORTED_VERSIONS: readonly string[] = [...MODERN_VERSIONS, ...LEGACY_VERSIONS];
+const MODERN_VERSIONS: readonly string[] = [MODERN_VERSION];
+/** What `server/discover` and `-32022` name, newest first: the modern revision, then the legacy
+ *  ones `initialize` negotiates (the SDK's list, as shared-routing.ts uses it). */
+export const SUPPORTED_VERSIONS: readonly string[] = [...MODERN_VERSIONS, ...SUPPORTED_PROTOCOL_VERSIONS];
 
 export const META = {
   protocolVersion: 'io.modelcontextprotocol/protocolVersion',
@@ -117,6 +118,3 @@ function invalidEnvelope(message: string): EnvelopeCheck {
   return { kind: 'invalid', code: 'INVALID_ENVELOPE', message: `Invalid params: ${message}` };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

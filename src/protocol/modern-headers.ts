@@ -17,10 +17,19 @@ export interface HeaderMismatch {
 }
 
 /** Which body field `Mcp-Name` mirrors, per method. */
-const NAME_SOURCE: Readonly<Record<string, string>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
+export const NAME_SOURCE: Readonly<Record<string, string>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
 const BASE64_PREFIX = '=?base64?';
 const BASE64_SUFFIX = '?=';
+/** Visible ASCII and inner spaces: sent as is. Anything else (control characters, non-ASCII, edge
+ *  whitespace) is sent as canonical Base64 of its UTF-8. */
+const PLAIN_HEADER_TEXT = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
+
+/** A header value as a modern upstream must receive it: the inverse of `decodeHeaderValue`. */
+export function encodeHeaderValue(value: string): string {
+  if (PLAIN_HEADER_TEXT.test(value) && !value.startsWith(BASE64_PREFIX)) return value;
+  return `${BASE64_PREFIX}${Buffer.from(value, 'utf8').toString('base64')}${BASE64_SUFFIX}`;
+}
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -3,6 +3,7 @@
 // `_meta`, and the error codes the new revision renamed.
 import { isErrorResponse, type JsonRpcResponse } from './jsonrpc.js';
 import { META, SUPPORTED_VERSIONS } from './modern-envelope.js';
+import { isObject } from '../lib/is-object.js';
 
 /** Requests the 2026-07-28 revision removed: answered 404 + -32601, never forwarded. */
 export const REMOVED_METHODS: ReadonlySet<string> = new Set([
@@ -63,6 +64,3 @@ export function toModernResponse(method: string, response: JsonRpcResponse, serv
   return { ...response, result };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

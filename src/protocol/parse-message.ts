@@ -4,6 +4,7 @@ import { jsonShapeProblem } from './json-shape.js';
 import type { JsonRpcMessage } from './jsonrpc.js';
 import { caseVariantProblem, ENVELOPE_KEYS, META_KEYS, nearMissMethod, PARAMS_KEYS, valueProblem } from './strict-values.js';
 import type { GatewayErrorCode } from './wire-errors.js';
+import { isObject } from '../lib/is-object.js';
 
 export type ParseResult =
   | { kind: 'single'; message: JsonRpcMessage }
@@ -107,9 +108,6 @@ function metaProblem(params: Record<string, unknown>): string | undefined {
   return caseVariantProblem(meta, META_KEYS, 'params._meta');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isValidId(id: unknown): boolean {
   return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));

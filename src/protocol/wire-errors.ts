@@ -48,13 +48,17 @@ export const WIRE_ERRORS: Readonly<Record<GatewayErrorCode, { code: number; http
   UNSUPPORTED_VERSION: { code: -32022, httpStatus: 400 },
 };
 
+/** The codes only the 2026-07-28 revision defines (header mismatch, missing capability, unsupported
+ *  version): a server that answers with one speaks that revision. */
+export const MODERN_ERROR_CODES: ReadonlySet<number> = new Set(
+  (['HEADER_MISMATCH', 'MISSING_CLIENT_CAPABILITY', 'UNSUPPORTED_VERSION'] as const).map((code) => WIRE_ERRORS[code].code),
+);
+
 /** Codes whose HTTP status the 2026-07-28 binding fixes even when the error is the answer to a
  *  forwarded request (an unknown method is 404; header and version problems are 400). */
 const MODERN_HTTP_STATUS: ReadonlyMap<number, number> = new Map([
   [JSONRPC.METHOD_NOT_FOUND, 404],
-  [-32020, 400],
-  [-32021, 400],
-  [-32022, 400],
+  ...[...MODERN_ERROR_CODES].map((code) => [code, 400] as const),
 ]);
 
 export function wireError(code: GatewayErrorCode, id: JsonRpcId | null, message: string, data?: unknown): JsonRpcErrorResponse {

@@ -11,21 +11,22 @@ export type CounterStoreCleanup = (store: CounterStore) => Promise<void> | void;
 
 type Exceeded = Extract<ReserveResult, { kind: 'exceeded' }>;
 
-const MINUTE: WindowSpec = { kind: 'calendar', unit: 'minute' };
-const HOUR: WindowSpec = { kind: 'calendar', unit: 'hour' };
+export const MINUTE: WindowSpec = { kind: 'calendar', unit: 'minute' };
+export const HOUR: WindowSpec = { kind: 'calendar', unit: 'hour' };
 const TEN_SECONDS: WindowSpec = { kind: 'sliding', seconds: 10 };
 const UNIT_MS: Record<CalendarUnit, number> = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 /** 2026-03-29T12:00:20Z: mid-minute, and a day European clocks change (UTC windows must not care). */
 const MID_MINUTE = Date.UTC(2026, 2, 29, 12, 0, 20);
 
-function limit(key: string, window: WindowSpec, max: number, amount = 1, counter = key): LimitRequest {
+export function limit(key: string, window: WindowSpec, max: number, amount = 1, counter = key): LimitRequest {
   return { key, counter, window, max, amount, rule: `tools.send.limits[0]` };
 }
 
-async function mustReserve(store: CounterStore, requests: readonly LimitRequest[]): Promise<Reservation> {
+export async function mustReserve(store: CounterStore, requests: readonly LimitRequest[]): Promise<Reservation> {
   const result = await store.reserve(requests);
-  assert.equal(result.kind, 'reserved', `expected reserved, got ${JSON.stringify(result)}`);
-  return (result as Extract<ReserveResult, { kind: 'reserved' }>).reservation;
+  // Stringified only when it failed: a reservation may hold a lease, with its timer.
+  if (result.kind !== 'reserved') assert.fail(`expected reserved, got ${JSON.stringify(result)}`);
+  return result.reservation;
 }
 
 async function mustExceed(store: CounterStore, requests: readonly LimitRequest[]): Promise<Exceeded> {

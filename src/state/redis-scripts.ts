@@ -8,8 +8,12 @@
 //   P sum:<lengthMs>:<key>        the running total of that log (exact sums are recomputed on refusal)
 //   P rsv:<id>                    what a reservation added, as a list of 4-field entries, until its
 //                                 windows end; commit deletes it, rollback replays it backwards.
+//                                 A lease granted with the call is an 'l' entry: given back only when
+//                                 the reserve itself is undone unanswered (decision 019).
 // Keys are built inside the scripts (the window index depends on the time read there), so the store
 // runs on a single Redis (or a primary with replicas), not on Redis Cluster.
+
+import { LEASE_END_MARGIN_MS, LEASE_ROOM } from './counter-leases.js';
 
 /** Shared helpers: time, float formatting that round-trips a double, and `fits` exactly as in windows.ts. */
 const PRELUDE = `
@@ -27,6 +31,14 @@ local function fits(total, amount, max)
   return sum - max <= 1e-9 * math.max(1, math.abs(max))
 end
 local function amount_of(member) return tonumber(string.match(member, ':([^:]*)$')) or 0 end
+-- Takes amount off a total that still exists (never below 0); an expired key is not brought back.
+local function take_off(key, amount)
+  local total = redis.call('GET', key)
+  if not total then return end
+  local left = tonumber(total) - amount
+  if left < 0 then left = 0 end
+  redis.call('SET', key, fmt(left), 'KEEPTTL')
+end
 local function live_sum(log, cutoff)
   local members = redis.call('ZRANGEBYSCORE', log, '(' .. fmt(cutoff), '+inf')
   local total = 0
@@ -36,20 +48,23 @@ end
 `;
 
 /**
- * ARGV: prefix, reservation id, now ('' = Redis TIME), TTL slack ms, n, then per request
- * key, kind ('c' calendar | 's' sliding), window ms, max, amount.
- * Returns {'reserved'} | {'exceeded', i, current, retryAfterMs} | {'invalid', i}; numbers as strings
- * (Redis would truncate a Lua float reply to an integer).
+ * ARGV: prefix, reservation id, now ('' = Redis TIME), TTL slack ms, n, then per request key, kind
+ * ('c' calendar | 's' sliding), window ms, max, amount, lease units. A calendar request asking for a
+ * lease gets those units counted on top of its amount when at least LEASE_ROOM would still be left
+ * after them and the window lasts more than twice LEASE_END_MARGIN_MS longer (`mayGrantLease`).
+ * Returns {'reserved', now, [i, units, window key, window end]…} | {'exceeded', i, current,
+ * retryAfterMs} | {'invalid', i}; numbers as strings (Redis would truncate a Lua float reply).
  */
 export const RESERVE_SCRIPT = `${PRELUDE}
 local prefix, id = ARGV[1], ARGV[2]
 local now = now_ms(ARGV[3])
 local slack = tonumber(ARGV[4])
+local lease_room, lease_life = ${LEASE_ROOM}, ${2 * LEASE_END_MARGIN_MS}
 local n = tonumber(ARGV[5])
 local reqs = {}
 for i = 1, n do
-  local b = 5 + (i - 1) * 5
-  local r = { key = ARGV[b + 1], kind = ARGV[b + 2], ms = tonumber(ARGV[b + 3]), max = tonumber(ARGV[b + 4]), amount_text = ARGV[b + 5] }
+  local b = 5 + (i - 1) * 6
+  local r = { key = ARGV[b + 1], kind = ARGV[b + 2], ms = tonumber(ARGV[b + 3]), max = tonumber(ARGV[b + 4]), amount_text = ARGV[b + 5], lease = tonumber(ARGV[b + 6]) }
   r.amount = tonumber(r.amount_text)
   if r.amount == nil or r.amount ~= r.amount or r.amount < 0 or r.amount == math.huge or r.max == nil then
     return { 'invalid', tostring(i) }
@@ -129,15 +144,23 @@ end
 -- Everything fits: apply, and record what was added where, so a rollback touches exactly that.
 local record = {}
 local record_ttl = 0
+local reply = { 'reserved', fmt(now) }
 for i = 1, n do
   local r = reqs[i]
   if r.amount > 0 then
     local ttl
     if r.kind == 'c' then
-      ttl = math.max(1, math.floor((r.index + 1) * r.ms - now + slack))
+      local ends = (r.index + 1) * r.ms
+      ttl = math.max(1, math.floor(ends - now + slack))
       local total = tonumber(redis.call('GET', r.id) or '0') + r.amount
-      redis.call('SET', r.id, fmt(total), 'PX', ttl)
+      local leased = 0
+      if r.lease > 0 and r.max - total - r.lease >= lease_room and ends - now > lease_life then leased = r.lease end
+      redis.call('SET', r.id, fmt(total + leased), 'PX', ttl)
       table.insert(record, 'c'); table.insert(record, r.id); table.insert(record, r.amount_text); table.insert(record, '')
+      if leased > 0 then
+        table.insert(record, 'l'); table.insert(record, r.id); table.insert(record, tostring(leased)); table.insert(record, '')
+        table.insert(reply, tostring(i)); table.insert(reply, tostring(leased)); table.insert(reply, r.id); table.insert(reply, fmt(ends))
+      end
     else
       ttl = math.max(1, math.floor(r.ms + slack))
       local member = id .. ':' .. i .. ':' .. r.amount_text
@@ -155,24 +178,20 @@ if #record > 0 then
   redis.call('RPUSH', rsv, unpack(record))
   redis.call('PEXPIRE', rsv, record_ttl)
 end
-return { 'reserved' }
+return reply
 `;
 
-/** ARGV: prefix, reservation id. Gives back what the record says, once; returns 1 if it did. */
+/** ARGV: prefix, reservation id, leases too ('1': the reserve was never answered, so its lease was
+ *  never used). Gives back what the record says, once; returns 1 if it did. */
 export const ROLLBACK_SCRIPT = `${PRELUDE}
 local rsv = ARGV[1] .. 'rsv:' .. ARGV[2]
+local with_leases = ARGV[3] == '1'
 local record = redis.call('LRANGE', rsv, 0, -1)
 if #record == 0 then return 0 end
--- Takes amount off a total that still exists (never below 0); an expired key is not brought back.
-local function take_off(key, amount)
-  local total = redis.call('GET', key)
-  if not total then return end
-  local left = tonumber(total) - amount
-  if left < 0 then left = 0 end
-  redis.call('SET', key, fmt(left), 'KEEPTTL')
-end
 for i = #record - 3, 1, -4 do
-  if record[i] == 'c' then
+  if record[i] == 'l' then
+    if with_leases then take_off(record[i + 1], tonumber(record[i + 2])) end
+  elseif record[i] == 'c' then
     -- Only the window it went into.
     take_off(record[i + 1], tonumber(record[i + 2]))
   elseif redis.call('ZREM', record[i + 1], record[i + 3]) == 1 then
@@ -181,6 +200,13 @@ for i = #record - 3, 1, -4 do
   end
 end
 redis.call('DEL', rsv)
+return 1
+`;
+
+/** ARGV: a calendar window's key, units. Gives back a lease's unused units (or one a leased call
+ *  did not use) to that window, if it has not ended. */
+export const TAKE_OFF_SCRIPT = `${PRELUDE}
+take_off(ARGV[1], tonumber(ARGV[2]))
 return 1
 `;
 

@@ -1,9 +1,11 @@
 // The embedded counter store: counters in the gateway's SQLite file, so they survive a restart and
 // are shared by every process on the file (the gateway, a stdio `wrap`). Tables are prefixed `counter_`.
+// A busy call count is served from a lease the reserve transaction grants with it (counter-leases.ts).
 import type { LimitRequest } from '../policy/types.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { sequentialId } from '../lib/ids.js';
 import type { SqliteDatabase } from '../lib/sqlite.js';
+import { createLeaseBook, LEASE_UNITS, leaseValidUntil, mayGrantLease, splitByLeases, type LeaseBook, type LeaseGrant, type LeaseSplit, type LeaseTake } from './counter-leases.js';
 import type { CounterStore, Reservation, ReserveResult } from './counter-store.js';
 import {
   calendarWindow,
@@ -19,6 +21,8 @@ export interface SqliteCounterStoreOptions {
   /** A handle from `openDatabase`; shared with other modules, so the store never closes it. */
   db: SqliteDatabase;
   clock?: Clock;
+  /** Serve busy call counts from leases (default true; decision 019). */
+  leases?: boolean;
 }
 
 // Sliding rows use AUTOINCREMENT so a pruned id is never reused: a late rollback deletes by id and
@@ -58,6 +62,25 @@ DROP TABLE IF EXISTS counter_reservations;
 type Entry =
   | { kind: 'calendar'; key: string; unit: string; index: number; amount: number }
   | { kind: 'sliding'; id: number };
+
+/** A calendar window's row: where a lease's units are counted. */
+interface CalendarRow {
+  key: string;
+  unit: string;
+  index: number;
+}
+
+/** What a reservation counted: rows in the file, and units taken from this store's leases. */
+interface Counted {
+  entries: readonly Entry[];
+  takes: readonly LeaseTake[];
+}
+
+/** A lease the reserve transaction counted, to hand to the book once the transaction has committed. */
+interface Grant {
+  slot: string;
+  lease: LeaseGrant<CalendarRow>;
+}
 
 /** Expired rows are swept at most this often (in clock time), inside a reserve transaction. */
 const SWEEP_INTERVAL_MS = 1_000;
@@ -130,9 +153,29 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
   let nextSweepAt = Number.NEGATIVE_INFINITY;
   let closed = false;
 
+  const book: LeaseBook<CalendarRow> | undefined =
+    options.leases === false
+      ? undefined
+      : createLeaseBook<CalendarRow>({
+          now: () => clock.now(),
+          giveBack: async ({ key, unit, index }, units) => {
+            // A closed or failing file keeps the units counted until the window ends (the safe error).
+            try {
+              subtractCalendar.run(units, key, unit, index);
+            } catch {
+              /* nothing more to do */
+            }
+          },
+        });
+  // Settled reservations (committed or rolled back): a second settle gives nothing back.
+  const settled = new WeakSet<Reservation>();
+
   /** Checks every counter, then applies them all: one IMMEDIATE transaction, so no other process
-   *  can slip a reservation in between the check and the write. */
-  const reserveTx = db.transaction((requests: readonly LimitRequest[], now: number): ReserveResult => {
+   *  can slip a reservation in between the check and the write. `split.rest` are the requests to
+   *  count here; `split.asked[i]`: the slot whose lease rest[i] asks for, granted (counted here too)
+   *  when the window has room and time for it. The reservation covers every request of the call. */
+  const reserveTx = db.transaction((all: readonly LimitRequest[], split: LeaseSplit, grants: Grant[], now: number): ReserveResult => {
+    const { rest: requests, asked, takes } = split;
     if (now >= nextSweepAt) {
       for (const sweep of sweeps) sweep.run(now);
       for (const [id, expiresAt] of open) if (expiresAt <= now) open.delete(id);
@@ -149,12 +192,18 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     }
     const entries: Entry[] = [];
     let expiresAt = now;
-    for (const { key, window, amount } of requests) {
+    requests.forEach(({ key, window, amount, max }, i) => {
       if (window.kind === 'calendar') {
         const { index, endMs } = calendarWindow(window.unit, now);
         addCalendar.run(key, window.unit, index, amount, endMs);
         entries.push({ kind: 'calendar', key, unit: window.unit, index, amount });
         expiresAt = Math.max(expiresAt, endMs);
+        const slot = asked[i];
+        if (slot !== undefined && mayGrantLease(max, calendarTotal.get(key, window.unit, index) ?? 0, endMs - now)) {
+          addCalendar.run(key, window.unit, index, LEASE_UNITS, endMs);
+          const until = leaseValidUntil(now, endMs - now);
+          grants.push({ slot, lease: { window: { key, unit: window.unit, index }, units: LEASE_UNITS, max, until, wallUntil: until } });
+        }
       } else if (amount > 0) {
         // One row per amount; a zero amount counts nothing, so it needs no row to give back.
         const endMs = now + windowLengthMs(window);
@@ -163,8 +212,9 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
         entries.push({ kind: 'sliding', id: Number(lastInsertRowid) });
         expiresAt = Math.max(expiresAt, endMs);
       }
-    }
-    const reservation: Reservation = { id: `${ownIds}${(nextReservation++).toString(36)}`, requests, counted: entries };
+    });
+    const counted: Counted = { entries, takes };
+    const reservation: Reservation = { id: `${ownIds}${(nextReservation++).toString(36)}`, requests: all, counted };
     if (entries.length > 0) open.set(reservation.id, expiresAt);
     return { kind: 'reserved', reservation };
   });
@@ -205,35 +255,60 @@ export function createSqliteCounterStore(options: SqliteCounterStoreOptions): Co
     }
   });
 
+  /** Units from live leases first; the rest (and the first of each slot's next lease) in one transaction. */
+  async function reserve(requests: readonly LimitRequest[]): Promise<ReserveResult> {
+    const split = splitByLeases(book, requests);
+    if (split.rest.length === 0) {
+      const id = `${ownIds}${(nextReservation++).toString(36)}`;
+      return { kind: 'reserved', reservation: { id, requests, counted: { entries: [], takes: split.takes } satisfies Counted } };
+    }
+    const grants: Grant[] = [];
+    let result: ReserveResult;
+    try {
+      result = reserveTx.immediate(requests, split, grants, clock.now());
+    } catch (error) {
+      // SQLITE_BUSY past the busy timeout, a full disk, a closed handle: the call must not pass.
+      result = { kind: 'unavailable', reason: `sqlite counter store: ${(error as Error).message}` };
+    } finally {
+      book?.answeredAll(split.asked);
+    }
+    if (result.kind !== 'reserved') await book?.giveBack(split.takes);
+    else for (const grant of grants) book!.add(grant.slot, grant.lease);
+    return result;
+  }
+
   return {
     reserve: async (requests) => {
       if (closed) return { kind: 'unavailable', reason: 'the counter store is closed' };
       const invalid = requests.find((request) => !isValidAmount(request.amount));
       if (invalid) return { kind: 'unavailable', reason: `invalid amount ${invalid.amount} for counter ${invalid.counter}` };
-      try {
-        return reserveTx.immediate(requests, clock.now());
-      } catch (error) {
-        // SQLITE_BUSY past the busy timeout, a full disk, a closed handle: the call must not pass.
-        return { kind: 'unavailable', reason: `sqlite counter store: ${(error as Error).message}` };
-      }
+      return reserve(requests);
     },
     commit: async (reservation) => {
       // The counts stand already: settling only makes a later rollback a no-op.
+      settled.add(reservation);
       open.delete(reservation.id);
     },
     rollback: async (reservation) => {
+      if (settled.has(reservation)) return;
+      settled.add(reservation);
+      const { entries, takes } = (reservation.counted as Counted | undefined) ?? { entries: [], takes: [] };
+      await book?.giveBack(takes);
       // This store's own reservation once only; another connection's (same file) as it says.
       if (reservation.id.startsWith(ownIds) && !open.delete(reservation.id)) return;
-      const entries = reservation.counted as readonly Entry[] | undefined;
-      if (entries && entries.length > 0) rollbackTx.immediate(entries);
+      if (entries.length > 0) rollbackTx.immediate(entries);
     },
     peek: async ({ key, window }) => {
       const now = clock.now();
-      if (window.kind === 'calendar') return calendarTotal.get(key, window.unit, calendarWindow(window.unit, now).index) ?? 0;
+      if (window.kind === 'calendar') {
+        const total = calendarTotal.get(key, window.unit, calendarWindow(window.unit, now).index) ?? 0;
+        return book ? book.callsIn(key, window.unit, total) : total;
+      }
       return slidingSum.get(key, window.seconds, slidingCutoffMs(now, windowLengthMs(window))) ?? 0;
     },
     close: async () => {
       closed = true;
+      await book?.close();
     },
   };
 }

@@ -14,17 +14,25 @@ export function randomKeyPrefix(label = 'test'): string {
   return `toolgate-test:${label}:${randomBytes(6).toString('hex')}:`;
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => undefined);
+/** undefined when Redis at `url` answers PING, else why not (for a "skipped: …" line). */
+export async function redisUnreachableReason(url: string, connectTimeoutMs = 1_000): Promise<string | undefined> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: connectTimeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  // The socket's own error (e.g. ECONNREFUSED) says more than the rejected command ("Connection is closed.").
+  let socketError: string | undefined;
+  client.on('error', (error: Error) => void (socketError ??= error.message));
   try {
     await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
+    const pong = await client.ping();
+    return pong === 'PONG' ? undefined : `Redis at ${url} answered PING with ${JSON.stringify(pong)}`;
+  } catch (error) {
+    return `Redis at ${url} is not reachable (${socketError ?? (error as Error).message})`;
   } finally {
     client.disconnect();
   }
+}
+
+async function reachable(url: string): Promise<boolean> {
+  return (await redisUnreachableReason(url)) === undefined;
 }
 
 /**

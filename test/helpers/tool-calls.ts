@@ -66,13 +66,19 @@ export function call(client: Client, name: string, args: Record<string, unknown>
   return client.callTool({ name, arguments: args });
 }
 
-export function textOf(result: ToolResult): string {
-  const content = (result.content ?? []) as Array<{ type: string; text?: string }>;
+/** The text of a tool result (an SDK 1.x or 2.x result, or a raw JSON-RPC `result`). */
+export function textOf(result: unknown): string {
+  const content = ((result as { content?: unknown }).content ?? []) as Array<{ type: string; text?: string }>;
   return content.map((part) => part.text ?? '').join('');
 }
 
-export function metaOf(result: ToolResult): ToolgateMeta | undefined {
-  return (result._meta as { toolgate?: ToolgateMeta } | undefined)?.toolgate;
+/** toolgate's `_meta` on a tool result it answered itself (a denial, a limit, a hold). */
+export function metaOf(result: unknown): ToolgateMeta | undefined {
+  return ((result as { _meta?: unknown })._meta as { toolgate?: ToolgateMeta } | undefined)?.toolgate;
+}
+
+export function decisionOf(result: unknown): string | undefined {
+  return metaOf(result)?.decision;
 }
 
 /** A call the server answered normally (no gateway metadata, not an error). */

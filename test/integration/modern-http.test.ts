@@ -10,20 +10,12 @@ import { connectModernThroughGateway, MODERN_ENVELOPE, postModern } from '../hel
 import { EVERYTHING_SERVER, LEGACY_RESOURCES_SERVER, MODERN_SERVER } from '../helpers/paths.js';
 import { startHttpFixture, type HttpFixture } from '../helpers/spawn-http-server.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-import { countingServer, createCallLog, type CallLog } from '../helpers/tool-calls.js';
+import { countingServer, createCallLog, decisionOf, textOf, type CallLog } from '../helpers/tool-calls.js';
 
 interface ToolResult {
   content?: Array<{ type: string; text?: string }>;
   isError?: boolean;
   _meta?: Record<string, unknown>;
-}
-
-function textOf(result: unknown): string {
-  return ((result as ToolResult).content ?? []).map((part) => part.text ?? `[${part.type}]`).join('\n');
-}
-
-function decisionOf(result: unknown): string | undefined {
-  return ((result as ToolResult)._meta?.['toolgate'] as { decision?: string } | undefined)?.decision;
 }
 
 const rejectsWithCode = (code: number) => (error: { code?: number }) => {
@@ -52,7 +44,7 @@ describe('a 2026-07-28 client in front of a legacy stdio server (server-everythi
     assert.equal(client.getServerVersion()?.name, 'mcp-servers/everything');
     const discover = client.getDiscoverResult();
     assert.ok(discover);
-    assert.deepEqual(discover.supportedVersions, ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05']);
+    assert.deepEqual(discover.supportedVersions, ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07']);
     // Only what the gateway bridges: no logging, no listChanged/subscribe (no listen streams yet).
     assert.deepEqual(discover.capabilities, { tools: {}, resources: {}, prompts: {}, completions: {} });
     assert.match(discover.instructions ?? '', /\S/);
@@ -188,7 +180,7 @@ describe('raw 2026-07-28 POSTs in front of a counting upstream', () => {
     const unknown = await postModern(url, token, { method: 'tools/call', params: { name: 'echo', arguments: {}, ...future } }, { 'mcp-protocol-version': '2099-01-01' });
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body?.error?.code, -32022);
-    assert.deepEqual(unknown.body?.error?.data, { supported: ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'], requested: '2099-01-01' });
+    assert.deepEqual(unknown.body?.error?.data, { supported: ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'], requested: '2099-01-01' });
     assert.equal(log.count('echo'), 2, 'still only the two good calls');
   });
 

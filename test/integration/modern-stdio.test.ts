@@ -13,7 +13,7 @@ import { openDatabase } from '../../src/lib/sqlite.js';
 import { connectModernStdio, MODERN_ENVELOPE, type ModernMode } from '../helpers/mcp-clients.js';
 import { COUNTING_SERVER, MODERN_SERVER, TOOLGATE_CLI } from '../helpers/paths.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-import { createCallLog, type CallLog } from '../helpers/tool-calls.js';
+import { createCallLog, decisionOf, textOf, type CallLog } from '../helpers/tool-calls.js';
 
 const POLICY = {
   version: '1',
@@ -36,14 +36,6 @@ after(() => dir.cleanup());
 
 function wrapArgs(dataDir: string): string[] {
   return [TOOLGATE_CLI, 'wrap', '-p', policyFile, '--data-dir', dataDir, '--name', 'counting', '--', process.execPath, COUNTING_SERVER];
-}
-
-function textOf(result: unknown): string {
-  return ((result as { content?: Array<{ text?: string }> }).content ?? []).map((part) => part.text ?? '').join('');
-}
-
-function decisionOf(result: unknown): string | undefined {
-  return ((result as { _meta?: { toolgate?: { decision?: string } } })._meta?.toolgate)?.decision;
 }
 
 for (const mode of ['pin', 'auto'] as ModernMode[]) {

@@ -11,14 +11,12 @@ import { connectModernThroughGateway } from '../helpers/mcp-clients.js';
 import { MODERN_SERVER } from '../helpers/paths.js';
 import { startHttpFixture, type HttpFixture } from '../helpers/spawn-http-server.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-import { createCallLog, type CallLog } from '../helpers/tool-calls.js';
+import { createCallLog, textOf, type CallLog } from '../helpers/tool-calls.js';
 
 interface ToolResult {
   content?: Array<{ type: string; text?: string }>;
   isError?: boolean;
 }
-
-const textOf = (result: unknown): string => ((result as ToolResult).content ?? []).map((part) => part.text ?? `[${part.type}]`).join('\n');
 
 const POLICY = { version: '1', default: 'allow', hide: ['stats'], tools: { transfer: { action: 'deny', reason: 'no transfers through the gateway' } } };
 

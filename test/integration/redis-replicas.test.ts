@@ -1,6 +1,7 @@
 // Three `toolgate serve` processes on one Redis and one key prefix, 64 SDK clients spread over them:
 // a limit of 100 lets exactly 100 of 1,000 calls reach the counting server, 20 runs out of 20; a
-// spend cap is never passed; invalid amounts change no counter; replicas whose clocks are 30 s
+// spend cap is never passed; a busy count served from leases (max 2,000) is never passed, and once
+// the leases have ended exactly max have reached the server; invalid amounts change no counter; replicas whose clocks are 30 s
 // apart still admit exactly max (windows follow Redis TIME). The replicas run `auth: none` on
 // loopback: `scope: server` budgets do not depend on grants (shared grants: redis-approvals-grants).
 // Each run starts from a fresh budget by deleting the run's keys; the processes are reused.
@@ -10,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LEASE_TTL_MS } from '../../src/state/counter-leases.js';
 import { createRedisCounterStore, type RedisCounterStore } from '../../src/state/redis-counter-store.js';
 import { deleteKeys, randomKeyPrefix, redisClient, requireRedis, snapshotKeys, TEST_REDIS_URL } from '../helpers/redis.js';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process.js';
@@ -23,12 +25,15 @@ const CALLS = 1_000;
 const MAX = 100;
 const CAP = 1_000;
 const REPEATS = 20;
+/** High enough that replicas take leases (decision 019). */
+const BUSY_MAX = 2_000;
 
 const POLICY = {
   version: '1',
   default: 'deny',
   tools: {
     count: { limits: [{ counter: 'everyone', window: 3600, max: MAX, scope: 'server' }] },
+    echo: { limits: [{ counter: 'busy', window: 'hour', max: BUSY_MAX, scope: 'server' }] },
     spend: {
       limits: [
         { counter: 'budget', window: 'day', max: CAP, scope: 'server', increment_from: 'args.amount', integer: true },
@@ -133,6 +138,27 @@ if (await requireRedis()) {
         assert.equal(log.count('count') - before, MAX, `run ${run}: counted by the server itself`);
       }
       t.diagnostic(`${REPEATS}/${REPEATS} runs exact; ms per run of ${CALLS} calls: ${timings.join(' ')}`);
+    });
+
+    test(`a busy count, max ${BUSY_MAX}, served from leases: never passed; once the leases end, exactly max`, async (t) => {
+      await roomInWindow(3_600_000, 60_000);
+      const firstBursts: number[] = [];
+      for (let run = 0; run < 2; run++) {
+        await new Promise((resolve) => setTimeout(resolve, LEASE_TTL_MS + 300)); // no lease outlives a budget
+        await deleteKeys(admin, prefix);
+        const before = log.count('echo');
+        const first = tally(await Promise.all(Array.from({ length: 3_000 }, (_, i) => call(cluster.clients[i % CLIENTS]!, 'echo', { run, i }))));
+        assert.deepEqual(first.other, []);
+        assert.ok(first.allowed <= BUSY_MAX, `run ${run}: ${first.allowed} admitted`);
+        firstBursts.push(first.allowed);
+        // Units a replica still held in a lease go back when it ends; then the rest of the budget is there.
+        await new Promise((resolve) => setTimeout(resolve, LEASE_TTL_MS + 300));
+        const second = tally(await burst(cluster.clients, 'echo', (i) => ({ run, i, again: true })));
+        assert.equal(first.allowed + second.allowed, BUSY_MAX, `run ${run}: ${first.allowed} + ${second.allowed}`);
+        assert.equal(log.count('echo') - before, BUSY_MAX, `run ${run}: counted by the server itself`);
+        assert.equal(await store.peek({ key: 'bank\u0000server\u0000\u0000busy', window: { kind: 'calendar', unit: 'hour' } }), BUSY_MAX);
+      }
+      t.diagnostic(`admitted by the first burst of 3,000: ${firstBursts.join(', ')} (the rest once the leases ended)`);
     });
 
     test(`spend cap ${CAP}: the admitted sum never exceeds it, in ${REPEATS} runs`, async (t) => {

@@ -15,12 +15,9 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { COUNTING_SERVER } from '../helpers/paths.js';
+import { textOf, waitFor } from '../helpers/tool-calls.js';
 
 const POLICY = { version: '1', default: 'allow', tools: { delete_everything: { action: 'deny', reason: 'never' } } };
-
-function textOf(result: unknown): string {
-  return ((result as CallToolResult).content[0] as { text: string }).text;
-}
 
 describe('a shared upstream (shared: true)', () => {
   let gateway: TestGateway;
@@ -113,7 +110,7 @@ describe('a shared upstream (shared: true)', () => {
     await a.subscribeResource({ uri: 'count://a' });
     await a.callTool({ name: 'announce', arguments: { uri: 'count://a' } });
     await b.callTool({ name: 'announce', arguments: { uri: 'count://b' } });
-    await waitFor(() => seen.a.includes('updated count://a') && seen.b.filter((m) => m === 'tools changed').length >= 2);
+    await waitFor('the update to a and two list changes to b', () => seen.a.includes('updated count://a') && seen.b.filter((m) => m === 'tools changed').length >= 2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(seen.a.filter((m) => m.startsWith('updated')), ['updated count://a']);
     assert.deepEqual(seen.b.filter((m) => m.startsWith('updated')), [], 'b subscribed to nothing');
@@ -201,13 +198,5 @@ function starts(file: string): number {
     return readFileSync(file, 'utf8').split('\n').length - 1;
   } catch {
     return 0;
-  }
-}
-
-async function waitFor(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail('the condition did not come true within 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -6,20 +6,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { DIST } from '../helpers/paths.js';
 import { startHttpFixture, type HttpFixture } from '../helpers/spawn-http-server.js';
+import { textOf, waitFor } from '../helpers/tool-calls.js';
 
 const BULKY_SERVER = join(DIST, 'test', 'fixtures', 'bulky-server.js');
 const ALLOW = { version: '1', default: 'allow' };
 const MiB = 1024 * 1024;
 const BOUND = 4 * MiB;
-
-function textOf(result: unknown): string {
-  const block = (result as CallToolResult).content[0];
-  return block?.type === 'text' ? block.text : '';
-}
 
 /** Calls `big` for `bytes` and expects the oversize failure; returns how long it took. */
 async function expectOversize(client: Client, bytes: number, bound = BOUND): Promise<number> {
@@ -41,14 +36,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return true;
-}
 
 describe('upstream message bound, stdio server', () => {
   let gateway: TestGateway;
@@ -75,7 +62,7 @@ describe('upstream message bound, stdio server', () => {
     const tookMs = await expectOversize(client, 6 * MiB);
     // Not left to the 60 s request timeout.
     assert.ok(tookMs < 20_000, `the oversize call took ${tookMs} ms to fail`);
-    assert.ok(await waitUntil(() => !isAlive(pid), 10_000), `the child ${pid} that sent the oversize line still runs`);
+    await waitFor(`the child ${pid} that sent the oversize line to end`, () => !isAlive(pid), 10_000);
     const events = await gateway.auditEvents();
     assert.deepEqual(events.filter((e) => e.tool === 'big').map((e) => e.upstreamStatus), ['ok', 'failed']);
 

@@ -8,7 +8,7 @@ import { httpStatusFor, modernHttpStatus, wireError, type GatewayErrorCode } fro
 import { HttpReply } from './http-reply.js';
 import { HttpEventStream } from './http-stream.js';
 import type { McpHttpHandler } from './mcp-http-handler.js';
-import { classifyPost, isModernVerbProbe } from './modern-post.js';
+import { classifyPost, headerValue, isModernVerbProbe } from './modern-post.js';
 import { checkOrigin, type OriginPolicy } from './origin-check.js';
 import { readBody } from './read-body.js';
 
@@ -154,10 +154,6 @@ function decodePathPart(part: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function acceptsEventStream(req: IncomingMessage): boolean {

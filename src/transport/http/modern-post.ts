@@ -18,7 +18,7 @@ export type ModernPost =
 
 /** Whether a GET/DELETE comes from a modern client, which has no use for either (405). */
 export function isModernVerbProbe(headers: IncomingHttpHeaders, sessionId: string | undefined): boolean {
-  return sessionId === undefined && isModernVersion(single(headers['mcp-protocol-version']));
+  return sessionId === undefined && isModernVersion(headerValue(headers['mcp-protocol-version']));
 }
 
 /**
@@ -27,7 +27,7 @@ export function isModernVerbProbe(headers: IncomingHttpHeaders, sessionId: strin
  */
 export function classifyPost(headers: IncomingHttpHeaders, distinct: Record<string, string[] | undefined>, sessionId: string | undefined, parsed: Exclude<ParseResult, { kind: 'invalid' }>): ModernPost {
   if (sessionId !== undefined) return { kind: 'legacy' };
-  const headerModern = isModernVersion(single(headers['mcp-protocol-version']));
+  const headerModern = isModernVersion(headerValue(headers['mcp-protocol-version']));
   if (parsed.kind === 'batch') {
     const claimed = parsed.messages.some((message) => 'method' in message && claimsModernEnvelope(message.params));
     return headerModern || claimed ? refused('INVALID_REQUEST', null, 'Invalid Request: 2026-07-28 has no JSON-RPC batches; send one message per POST') : { kind: 'legacy' };
@@ -44,7 +44,7 @@ export function classifyPost(headers: IncomingHttpHeaders, distinct: Record<stri
   }
   const envelope = checkEnvelope(message.params);
   if (envelope.kind === 'invalid' && envelope.code !== 'UNSUPPORTED_VERSION') {
-    const why = headerModern && !claimsModernEnvelope(message.params) ? `${envelope.message} (the MCP-Protocol-Version header names ${single(headers['mcp-protocol-version'])})` : envelope.message;
+    const why = headerModern && !claimsModernEnvelope(message.params) ? `${envelope.message} (the MCP-Protocol-Version header names ${headerValue(headers['mcp-protocol-version'])})` : envelope.message;
     return refused(envelope.code, message.id, why, envelope.data);
   }
   const problem = requestHeaderMismatch(mirrored, message);
@@ -64,6 +64,7 @@ function refused(code: Parameters<typeof wireError>[0], id: JsonRpcRequest['id']
   return { kind: 'refused', status: httpStatusFor(code), error: wireError(code, id, message, data) };
 }
 
-function single(value: string | string[] | undefined): string | undefined {
+/** A header's (first) value. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

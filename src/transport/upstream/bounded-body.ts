@@ -4,8 +4,8 @@
 // `tapBody`, the single pass-through every upstream response body goes through.
 import { UpstreamMessageTooLargeError } from './message-bound.js';
 
-const LF = 0x0a;
-const CR = 0x0d;
+export const LF = 0x0a;
+export const CR = 0x0d;
 
 /** What looks at each chunk of a response body as it passes (see `tapBody`). */
 export interface BodyTap {
@@ -57,10 +57,6 @@ export function sizeBound(sse: boolean, maxBytes: number): BodyTap {
     chunk: (bytes) =>
       measure(bytes) > maxBytes ? new UpstreamMessageTooLargeError(maxBytes, sse ? 'one event of an SSE stream' : 'an HTTP response body') : undefined,
   };
-}
-
-export function boundBody(body: ReadableStream<Uint8Array>, sse: boolean, maxBytes: number): ReadableStream<Uint8Array> {
-  return tapBody(body, [sizeBound(sse, maxBytes)]);
 }
 
 /** The body's size so far. */

@@ -8,6 +8,7 @@
 import type { UpstreamEra, UpstreamSpec } from '../../config/gateway-config.js';
 import type { Logger } from '../../lib/logger.js';
 import { isNotification, isRequest, type JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import { MODERN_ERROR_CODES } from '../../protocol/wire-errors.js';
 import { connectModernHttp, connectStdio, connectUpstream } from './connect-upstream.js';
 import { probeHttp, probeStdio, type EraVerdict } from './era-probe.js';
 import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES } from './message-bound.js';
@@ -16,23 +17,18 @@ import type { UpstreamLink } from './upstream-link.js';
 
 /** A stdio server not known to be modern gets this long to answer the probe (a legacy one may
  *  ignore an unknown request); a known or configured modern one gets its start-up allowance. */
-export const STDIO_PROBE_MS = 2_000;
+const STDIO_PROBE_MS = 2_000;
 const MODERN_DISCOVER_MS = 30_000;
 /** An HTTP server that does not answer the probe in this time is down, not legacy. */
 const HTTP_PROBE_MS = 10_000;
-/** Codes only a modern server sends: seen on a legacy connection, the verdict is wrong. */
-const MODERN_ERRORS: ReadonlySet<number> = new Set([-32020, -32021, -32022]);
 
 export interface EraConnector {
   connect(): Promise<UpstreamLink>;
-  /** The cached verdict; undefined until a probe gave one, and again after a failure. */
-  readonly known: 'legacy' | 'modern' | undefined;
 }
 
 export interface EraConnectorOptions {
   serverName: string;
   logger: Logger;
-  stdioProbeMs?: number;
 }
 
 export function eraConnector(spec: UpstreamSpec, era: UpstreamEra | undefined, options: EraConnectorOptions): EraConnector {
@@ -60,7 +56,7 @@ export function eraConnector(spec: UpstreamSpec, era: UpstreamEra | undefined, o
   async function connect(): Promise<UpstreamLink> {
     if (mode === 'legacy' || (spec.kind === 'http' && spec.transport === 'sse')) return connectUpstream(spec, options);
     if (mode === 'auto' && known === 'legacy') return watched(await connectUpstream(spec, options));
-    const probeMs = mode === 'modern' || known === 'modern' ? MODERN_DISCOVER_MS : (options.stdioProbeMs ?? STDIO_PROBE_MS);
+    const probeMs = mode === 'modern' || known === 'modern' ? MODERN_DISCOVER_MS : STDIO_PROBE_MS;
     if (spec.kind === 'stdio') {
       const link = await connectStdio(spec, options);
       const verdict = await probeStdio(link, probeMs);
@@ -88,12 +84,7 @@ export function eraConnector(spec: UpstreamSpec, era: UpstreamEra | undefined, o
     return watched(await connectUpstream(spec, options));
   }
 
-  return {
-    connect,
-    get known() {
-      return known;
-    },
-  };
+  return { connect };
 }
 
 /** Passes everything through; calls `forget` when the link ends other than by the gateway, or the
@@ -111,7 +102,7 @@ function watchVerdict(link: UpstreamLink, forget: (why: string) => void): Upstre
     send: (message) => link.send(message),
     onMessage: (handler) =>
       onMessage((message: JsonRpcMessage) => {
-        if (!isRequest(message) && !isNotification(message) && 'error' in message && MODERN_ERRORS.has(message.error.code)) forget(`the server answered ${message.error.code}`);
+        if (!isRequest(message) && !isNotification(message) && 'error' in message && MODERN_ERROR_CODES.has(message.error.code)) forget(`the server answered ${message.error.code}`);
         handler(message);
       }),
     onClose: (handler) => link.onClose(handler),

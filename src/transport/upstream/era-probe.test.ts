@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verdictOf } from './era-probe.js';
-import { encodeHeaderValue, mirroredHeaders } from './modern-fetch.js';
+import { encodeHeaderValue } from '../../protocol/modern-headers.js';
+import { mirroredHeaders } from './modern-fetch.js';
 
 test('a DiscoverResult naming 2026-07-28, or a modern error, means modern; anything else legacy', () => {
   const discover = { supportedVersions: ['2026-07-28'], capabilities: { tools: {} } };

@@ -4,15 +4,17 @@
 // time also means legacy (a legacy server may ignore an unknown request, or exit on it); over HTTP
 // a timeout or a refused connection is an outage, not a verdict.
 import { META, MODERN_VERSION } from '../../protocol/modern-envelope.js';
+import { MODERN_ERROR_CODES } from '../../protocol/wire-errors.js';
 import type { JsonRpcMessage, JsonRpcRequest } from '../../protocol/jsonrpc.js';
+import { createSseParser } from './sse-parser.js';
 import { boundedFetch } from './watched-fetch.js';
 import { mirroredHeaders } from './modern-fetch.js';
 import type { UpstreamLink } from './upstream-link.js';
+import { isObject } from '../../lib/is-object.js';
 
 export const TOOLGATE_CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
 /** The probe's id: a string, so it never meets the numeric ids a channel mints. */
 const PROBE_ID = 'toolgate-era-probe';
-const MODERN_ERRORS: ReadonlySet<number> = new Set([-32020, -32021, -32022]);
 
 export type EraVerdict =
   | { era: 'modern'; discover: Record<string, unknown> }
@@ -42,7 +44,7 @@ export function verdictOf(answer: unknown): EraVerdict {
   const error = answer['error'];
   const code = isObject(error) ? error['code'] : undefined;
   const message = isObject(error) && typeof error['message'] === 'string' ? error['message'] : '';
-  if (typeof code !== 'number' || !MODERN_ERRORS.has(code)) return { era: 'legacy', reason: `server/discover answered ${String(code)} ${message}`.trim() };
+  if (typeof code !== 'number' || !MODERN_ERROR_CODES.has(code)) return { era: 'legacy', reason: `server/discover answered ${String(code)} ${message}`.trim() };
   // A dual-era server without 2026-07-28 names the legacy versions it has: legacy it is.
   const supported = isObject(error) && isObject(error['data']) ? error['data']['supported'] : undefined;
   if (code === -32022 && Array.isArray(supported) && !supported.includes(MODERN_VERSION) && supported.some((version) => typeof version === 'string' && version < MODERN_VERSION)) {
@@ -81,9 +83,9 @@ export async function probeHttp(url: string, headers: Readonly<Record<string, st
     body,
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const text = await response.text();
+  const bytes = new Uint8Array(await response.arrayBuffer());
   const contentType = response.headers.get('content-type') ?? '';
-  const answer = contentType.includes('text/event-stream') ? answerInEventStream(text) : parseOrUndefined(text);
+  const answer = contentType.includes('text/event-stream') ? answerInEventStream(bytes, maxMessageBytes) : parseOrUndefined(new TextDecoder().decode(bytes));
   if (response.status === 200 || response.status === 400) {
     const verdict = verdictOf(answer);
     // An HTTP 200 error from a legacy server (method not found) and a bare 400 both say legacy.
@@ -94,13 +96,18 @@ export async function probeHttp(url: string, headers: Readonly<Record<string, st
   return { era: 'legacy', reason: `server/discover got HTTP ${response.status}`, ...(response.status >= 500 ? { tentative: true } : {}) };
 }
 
-function answerInEventStream(text: string): unknown {
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (!line.startsWith('data:')) continue;
-    const message = parseOrUndefined(line.slice(5).trim());
-    if (isObject(message) && message['id'] === PROBE_ID) return message;
-  }
-  return undefined;
+/** The probe's answer among the events of an SSE answer stream (read with the event-stream parser). */
+function answerInEventStream(bytes: Uint8Array, maxEventBytes: number): unknown {
+  let answer: unknown;
+  const parser = createSseParser(maxEventBytes, {
+    onEvent: ({ data }) => {
+      const message = parseOrUndefined(data);
+      if (answer === undefined && isObject(message) && message['id'] === PROBE_ID) answer = message;
+    },
+    onOversize: () => undefined,
+  });
+  parser.push(bytes);
+  return answer;
 }
 
 function parseOrUndefined(text: string): unknown {
@@ -111,6 +118,3 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

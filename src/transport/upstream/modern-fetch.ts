@@ -5,17 +5,7 @@
 // errors with a 4xx status (`404` + `-32601`, `400` + `-32602`), which the SDK's 1.x transport would
 // turn into a bare "HTTP 404" failure, losing the error the client should see.
 import { MODERN_VERSION } from '../../protocol/modern-envelope.js';
-
-/** Which body field `Mcp-Name` mirrors, per method. */
-const NAME_SOURCE: Readonly<Record<string, string>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
-/** Visible ASCII and inner spaces: sent as is. Anything else (control characters, non-ASCII, edge
- *  whitespace) is sent as canonical Base64 of its UTF-8. */
-const PLAIN_HEADER_TEXT = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
-
-export function encodeHeaderValue(value: string): string {
-  if (PLAIN_HEADER_TEXT.test(value) && !value.startsWith('=?base64?')) return value;
-  return `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
-}
+import { encodeHeaderValue, NAME_SOURCE } from '../../protocol/modern-headers.js';
 
 /** The mirrored headers for one JSON-RPC message as POSTed (its serialized body). */
 export function mirroredHeaders(body: string): Record<string, string> {

@@ -9,17 +9,17 @@
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { isNotification, isRequest, resultResponse, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import { META } from '../../protocol/modern-envelope.js';
+import { wireError } from '../../protocol/wire-errors.js';
 import { bridgedCapabilities } from '../../protocol/modern-results.js';
 import { modernEnvelope } from './era-probe.js';
 import type { UpstreamLink } from './upstream-link.js';
+import { isObject } from '../../lib/is-object.js';
 
 /** Requests the 2026-07-28 revision removed, answered by the link itself. */
 const ANSWERED_HERE: ReadonlySet<string> = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
 /** Result keys of the modern era that a 2025 client does not know. */
 const MODERN_RESULT_KEYS = ['resultType', 'ttlMs', 'cacheScope'] as const;
 /** JSON-RPC "internal error": the server asked for something the gateway cannot relay. */
-const INTERNAL_ERROR = -32603;
-const METHOD_NOT_FOUND = -32601;
 
 export interface ModernLinkOptions {
   /** The server's `server/discover` result. */
@@ -85,11 +85,11 @@ function answerHere(request: JsonRpcRequest, options: ModernLinkOptions): JsonRp
       return resultResponse(request.id, initializeResultFrom(options.discover, request.params?.['protocolVersion'], options.serverName));
     case 'resources/subscribe':
     case 'resources/unsubscribe':
-      return {
-        jsonrpc: '2.0',
-        id: request.id,
-        error: { code: METHOD_NOT_FOUND, message: `${request.method} does not exist in protocol revision 2026-07-28, and toolgate does not bridge subscriptions to such a server yet` },
-      };
+      return wireError(
+        'METHOD_NOT_FOUND',
+        request.id,
+        `${request.method} does not exist in protocol revision 2026-07-28, and toolgate does not bridge subscriptions to such a server yet`,
+      );
     default:
       // ping, logging/setLevel: nothing the server needs to hear (a modern server takes the log level per request).
       return resultResponse(request.id, {});
@@ -108,15 +108,12 @@ function fromServer(message: JsonRpcMessage): JsonRpcMessage {
   const { result } = message;
   if (result['resultType'] === 'input_required') {
     const asked = isObject(result['inputRequests']) ? Object.keys(result['inputRequests']) : [];
-    return {
-      jsonrpc: '2.0',
-      id: message.id,
-      error: {
-        code: INTERNAL_ERROR,
-        message: 'The server asked for client input (resultType "input_required"), which toolgate does not bridge to a 2026-07-28 server yet',
-        data: { resultType: 'input_required', inputRequests: asked },
-      },
-    };
+    return wireError(
+      'INTERNAL',
+      message.id,
+      'The server asked for client input (resultType "input_required"), which toolgate does not bridge to a 2026-07-28 server yet',
+      { resultType: 'input_required', inputRequests: asked },
+    );
   }
   if (!MODERN_RESULT_KEYS.some((key) => key in result)) return message;
   const legacy = { ...result };
@@ -124,6 +121,3 @@ function fromServer(message: JsonRpcMessage): JsonRpcMessage {
   return { ...message, result: legacy };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -3,8 +3,7 @@
 // stream. Each event is bounded: past `maxEventBytes` its lines are dropped, not held, and it is
 // reported as oversize instead of dispatched.
 
-const LF = 0x0a;
-const CR = 0x0d;
+import { CR, LF } from './bounded-body.js';
 
 export interface SseEvent {
   /** The `event:` field, '' when absent (a plain message). */

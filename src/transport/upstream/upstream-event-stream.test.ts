@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { waitFor } from '../../../test/helpers/tool-calls.js';
 import { createUpstreamEventStream } from './upstream-event-stream.js';
 
 type Answer = (response: ServerResponse) => void;
@@ -32,11 +33,7 @@ const sse = (body: string, end: boolean): Answer => (response) => {
   if (end) response.end();
 };
 
-const until = async (condition: () => boolean, ms = 5_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(condition(), 'condition not met in time');
-};
+const until = (condition: () => boolean): Promise<unknown> => waitFor('the server to see it', condition);
 
 describe('upstream GET event stream', () => {
   test('sends the session headers, delivers messages, resumes with Last-Event-ID, stops on 405', async () => {
@@ -56,7 +53,6 @@ describe('upstream GET event stream', () => {
       stream.open();
       await until(() => seen.length === 3);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      stream.close();
       assert.deepEqual(messages, [
         { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'a://1' } },
         { jsonrpc: '2.0', id: 7, method: 'ping' },
@@ -68,17 +64,35 @@ describe('upstream GET event stream', () => {
         ['text/event-stream', 's-1', 'Bearer t', 'e1'],
         ['text/event-stream', 's-1', 'Bearer t', 'e2'],
       ]);
-      // After the 405, nothing more is asked (the next answer would be a 500).
+      // After the 405, nothing more is asked (the next answer would be a 500), though the stream
+      // is still open: the 405 alone stopped it.
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       assert.equal(seen.length, 3);
+      stream.close();
     });
   });
 
-  test('close ends an open stream and cancels a planned reconnection', async () => {
-    await withServer([sse(': open\n\n', false), sse('', true)], async (url, seen) => {
+  test('close ends an open stream', async () => {
+    let ended = false;
+    const held: Answer = (response) => {
+      response.on('close', () => (ended = true));
+      sse(': open\n\n', false)(response);
+    };
+    await withServer([held], async (url, seen) => {
       const stream = createUpstreamEventStream({ url, headers: () => ({}), maxMessageBytes: 1_000, onMessage: () => undefined, onError: () => undefined });
       stream.open();
       await until(() => seen.length === 1);
+      stream.close();
+      await until(() => ended);
+    });
+  });
+
+  test('close cancels a planned reconnection', async () => {
+    await withServer([sse(': open\n\n', true), sse('', true)], async (url, seen) => {
+      const stream = createUpstreamEventStream({ url, headers: () => ({}), maxMessageBytes: 1_000, onMessage: () => undefined, onError: () => undefined });
+      stream.open();
+      await until(() => seen.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the stream ended: a reconnection is planned
       stream.close();
       await new Promise((resolve) => setTimeout(resolve, 1_300));
       assert.equal(seen.length, 1);

@@ -3,7 +3,7 @@
 // SDK only logs those; without this, the caller would wait for the whole request timeout. It also
 // bounds every response body (see bounded-body.ts): an oversize answer fails its request at once.
 import type { JsonRpcId } from '../../protocol/jsonrpc.js';
-import { boundBody, sizeBound, tapBody, type BodyTap } from './bounded-body.js';
+import { CR, LF, sizeBound, tapBody, type BodyTap } from './bounded-body.js';
 import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES, UpstreamMessageTooLargeError } from './message-bound.js';
 
 export type LostHandler = (id: JsonRpcId, reason: string) => void;
@@ -13,6 +13,8 @@ export const NOT_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOT
 /** A stream's end is reported after this delay, so the SDK first dispatches what it already read
  *  (the answer itself, usually: the end of an SSE answer stream follows its response). */
 const REPORT_DELAY_MS = 50;
+/** "id:", the start of an SSE line that gives its event an id. */
+const EVENT_ID = [0x69, 0x64, 0x3a];
 
 export function watchedFetch(onLost: LostHandler, base: typeof fetch = fetch, maxMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES): typeof fetch {
   return async (input, init) => {
@@ -45,7 +47,7 @@ export function boundedFetch(maxMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTE
   return async (input, init) => {
     const response = await base(input, init);
     if (!response.body) return response;
-    return withBody(response, boundBody(response.body, isEventStream(response), maxMessageBytes));
+    return withBody(response, tapBody(response.body, [sizeBound(isEventStream(response), maxMessageBytes)]));
   };
 }
 
@@ -61,19 +63,25 @@ function withBody(response: Response, body: ReadableStream<Uint8Array>): Respons
  *  event id (with one, the SDK resumes the stream and the answer may still come; not after an
  *  oversize message, which a resumed stream would only send again). */
 function answerWatch(sse: boolean, lost: (reason: string) => void): BodyTap {
-  const decoder = new TextDecoder();
   let resumable = false;
-  let tail = '\n';
+  // How much of "id:" the current line has begun with; -1 once it begins otherwise. Read off the
+  // bytes as they pass: no decoding, no copy of the answer.
+  let matched = 0;
   const report = (reason: string): void => {
     if (!sse) return lost(reason);
     if (!resumable) setTimeout(() => lost(reason), REPORT_DELAY_MS).unref();
   };
   return {
     chunk: (bytes) => {
-      if (sse && !resumable) {
-        const text = tail + decoder.decode(bytes, { stream: true });
-        resumable = /\nid:/.test(text.replace(/\r\n?/g, '\n'));
-        tail = text.slice(-1);
+      if (!sse || resumable) return undefined;
+      for (let i = 0; i < bytes.length; i += 1) {
+        const byte = bytes[i]!;
+        if (byte === LF || byte === CR) matched = 0;
+        else if (matched >= 0) matched = byte === EVENT_ID[matched] ? matched + 1 : -1;
+        if (matched === EVENT_ID.length) {
+          resumable = true;
+          break;
+        }
       }
       return undefined;
     },
