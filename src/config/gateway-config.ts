@@ -90,6 +90,8 @@ export interface HttpTimeouts {
   headersTimeoutMs?: number;
   /** How long a client may take to send a whole request (headers and body); not the answer. */
   requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface AdminConfig {

@@ -109,16 +109,17 @@ test('approvals: hold time, webhook and its secret; admin: listen and a token th
 
 test('http timeouts and a server\'s maxMessageSize: parsed when given, absent otherwise, every mistake reported', () => {
   const config = parseConfig(
-    { http: { headersTimeout: '5s', requestTimeout: '30s' }, servers: { demo: { ...minimal.servers.demo, maxMessageSize: '16MiB' }, other: { url: 'http://127.0.0.1:9/mcp', maxMessageSize: 1048576, policy: 'p.json' } } },
+    { http: { headersTimeout: '5s', requestTimeout: '30s', keepAliveTimeout: '90s' }, servers: { demo: { ...minimal.servers.demo, maxMessageSize: '16MiB' }, other: { url: 'http://127.0.0.1:9/mcp', maxMessageSize: 1048576, policy: 'p.json' } } },
     { baseDir: '/x', env: {} },
   );
-  assert.deepEqual(config.http, { headersTimeoutMs: 5_000, requestTimeoutMs: 30_000 });
+  assert.deepEqual(config.http, { headersTimeoutMs: 5_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 90_000 });
   assert.equal(config.servers['demo']!.upstream.maxMessageBytes, 16 * 1024 * 1024);
   assert.equal(config.servers['other']!.upstream.maxMessageBytes, 1024 * 1024);
   assert.deepEqual(parseConfig(minimal, { baseDir: '/x', env: {} }).http, {});
-  assert.deepEqual(issuesOf({ http: { headersTimeout: 10, requestTimeout: '1s', keepAlive: '1s' }, servers: { demo: { ...minimal.servers.demo, maxMessageSize: '1.5MiB' } } }), [
+  assert.deepEqual(issuesOf({ http: { headersTimeout: 10, requestTimeout: '1s', keepAlive: '1s', keepAliveTimeout: '30d' }, servers: { demo: { ...minimal.servers.demo, maxMessageSize: '1.5MiB' } } }), [
     'http.keepAlive: unknown setting',
     'http.headersTimeout: must be a duration like "10s" or "500ms"',
+    'http.keepAliveTimeout: must be at most 24d (the longest timer Node keeps)',
     'servers.demo.maxMessageSize: must be a size of at least 64KiB, e.g. "16MiB", "512KiB" or a number of bytes',
   ]);
   assert.deepEqual(issuesOf({ http: { headersTimeout: '2m', requestTimeout: '1m' }, servers: { demo: { ...minimal.servers.demo, maxMessageSize: '1KiB' } } }), [

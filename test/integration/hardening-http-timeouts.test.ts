@@ -1,11 +1,13 @@
 // Slow clients cannot pin the gateway's connections: with `http.headersTimeout: 300ms` and
 // `http.requestTimeout: 1s`, raw TCP clients that say nothing, stall or drip their headers, or send
 // their body slowly are answered 408 and disconnected, while an SDK client, including a call whose
-// answer takes longer than the request timeout, works as usual. First the HTTP transport alone,
-// then a whole gateway whose config sets the timeouts.
+// answer takes longer than the request timeout, works as usual. An idle keep-alive connection stays
+// open for `http.keepAliveTimeout` (65 s by default, so the client closes it first; decision 020).
+// First the HTTP transport alone, then a whole gateway whose config sets the timeouts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +54,17 @@ function rawClient(port: number, act: (write: (text: string) => boolean) => void
   });
 }
 
+/** The `Keep-Alive` header of the gateway's answer to a GET of `path`. */
+function keepAliveHeader(port: number, path: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path }, (res) => {
+      res.resume();
+      const value = res.headers['keep-alive'];
+      resolve(Array.isArray(value) ? value.join(', ') : value);
+    }).on('error', reject);
+  });
+}
+
 /** Writes `text` one character every `everyMs` until the connection closes. */
 function drip(write: (text: string) => boolean, text: string, everyMs: number): void {
   let at = 0;
@@ -81,6 +94,7 @@ test('the HTTP transport applies the timeouts it is given (headers 300 ms, reque
       assert.ok(outcome.closed, `still connected after ${PATIENCE_MS} ms`);
       assert.match(outcome.received, /^HTTP\/1\.1 408 /);
     }
+    assert.equal(await keepAliveHeader(port, '/elsewhere'), 'timeout=65', 'an idle connection is kept 65 s by default');
   } finally {
     http.destroyConnections();
     await http.close();
@@ -99,7 +113,7 @@ describe('client-facing HTTP timeouts of a gateway configured with `http:`', () 
       {
         listen: '127.0.0.1:0',
         auth: 'none',
-        http: { headersTimeout: '300ms', requestTimeout: '1s' },
+        http: { headersTimeout: '300ms', requestTimeout: '1s', keepAliveTimeout: '2s' },
         servers: { counting: { command: process.execPath, args: [COUNTING_SERVER], policy: { version: '1', default: 'allow' } } },
       },
       { baseDir: dataDir },
@@ -133,6 +147,16 @@ describe('client-facing HTTP timeouts of a gateway configured with `http:`', () 
       assert.ok(outcome.closed, `${name}: still connected after ${PATIENCE_MS} ms`);
       assert.match(outcome.received, /^(HTTP\/1\.1 408 |$)/, `${name}: ${outcome.received.slice(0, 80)}`);
     }
+  });
+
+  test('an idle keep-alive connection is kept for http.keepAliveTimeout, and the answer says so', async () => {
+    const request = `GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`;
+    const startedAt = Date.now();
+    const idle = await rawClient(port, (write) => write(request));
+    const idleForMs = Date.now() - startedAt;
+    assert.match(idle.received, /^HTTP\/1\.1 404 [^]*\r\nKeep-Alive: timeout=2\r\n/i);
+    assert.ok(idle.closed, `an idle connection outlived its 2 s keep-alive by ${PATIENCE_MS - 2_000} ms`);
+    assert.ok(idleForMs >= 2_000, `closed after ${idleForMs} ms, before its keep-alive time`);
   });
 
   test('a request whose body comes too slowly is answered 408 and closed before it is complete', async () => {

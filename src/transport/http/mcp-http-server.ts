@@ -22,7 +22,8 @@ export interface McpHttpServerOptions<Context> {
   /** How long a client may take to send a whole request, headers and body (default 60 s). The
    *  answer is not bounded by it: a long tool call or an SSE stream outlives it. */
   requestTimeoutMs?: number;
-  /** How long an idle keep-alive connection stays open (default 5 s). */
+  /** How long an idle keep-alive connection stays open (default 65 s: longer than the client's own
+   *  idle time, so the client closes it first; decision 020). */
   keepAliveTimeoutMs?: number;
   /** Bytes one client's SSE stream (an answer, the GET stream) may leave unread before it is ended
    *  (default 8 MiB; see writeUnlessStuck in http-reply.ts). */
@@ -43,6 +44,8 @@ export interface McpHttpServer {
 const PATH = /^\/mcp\/([^/?#]+)\/?(?:\?.*)?$/;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 const LISTEN_BACKLOG = 4096;
+/** Past a load balancer's usual 60 s idle time, so it closes an idle connection first (decision 020). */
+const DEFAULT_KEEP_ALIVE_MS = 65_000;
 
 export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Context>): McpHttpServer {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -54,7 +57,7 @@ export function createMcpHttpServer<Context>(options: McpHttpServerOptions<Conte
   });
   server.headersTimeout = options.headersTimeoutMs ?? 10_000;
   server.requestTimeout = options.requestTimeoutMs ?? 60_000;
-  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS;
   // Node looks for expired requests only this often (30 s by default, read when listening).
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(50, Math.min(1_000, server.headersTimeout / 4, server.requestTimeout / 4));
 
