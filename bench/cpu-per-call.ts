@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../test/helpers/paths.js';
 import { readBenchConfig } from './bench-config.js';
 import { phaseLine, runPhases, type Phase } from './cpu-phases.js';
 import { cpuSnapshot } from './process-cpu.js';
-import { killAllTracked, trackDescendants } from './processes.js';
+import { runTool, trackDescendants } from './processes.js';
 import { benchTargets } from './targets.js';
 import { showWarningsOnce } from './warnings.js';
 
@@ -40,10 +40,4 @@ async function main(): Promise<void> {
 }
 
 showWarningsOnce();
-process.once('exit', () => killAllTracked());
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(143));
-main().catch((error: unknown) => {
-  console.error('cpu-per-call failed:', error);
-  process.exitCode = 1;
-});
+runTool('cpu-per-call', main);

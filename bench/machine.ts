@@ -38,7 +38,34 @@ export function describeMachine(): MachineInfo {
     kernel: `${type()} ${release()}`,
     arch: arch(),
     node: process.version,
-    loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+    loadAverage: loadAverageNow(),
+  };
+}
+
+/** 1-, 5- and 15-minute load averages, to two decimals. */
+function loadAverageNow(): number[] {
+  return loadavg().map((value) => Math.round(value * 100) / 100);
+}
+
+/** What every benchmark report starts with: when, how long, on what machine, with which settings and method. */
+export interface RunHeader<Config> {
+  generatedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  loadAverageAtEnd: number[];
+  config: Config;
+  method: string[];
+}
+
+/** The header of a run that began at `startedMs` (epoch ms) and ends now. */
+export function runHeader<Config>(startedMs: number, machine: MachineInfo, config: Config, method: string[]): RunHeader<Config> {
+  return {
+    generatedAt: new Date(startedMs).toISOString(),
+    durationSeconds: (Date.now() - startedMs) / 1000,
+    machine,
+    loadAverageAtEnd: loadAverageNow(),
+    config,
+    method,
   };
 }
 

@@ -188,6 +188,19 @@ export async function waitForPort(port: number, child: BenchChild, timeoutMs: nu
   }
 }
 
+/** Runs a one-off benchmark tool's `main`. Its failure is printed and exits 1; whatever ends the
+ *  process (the end of `main`, an error, Ctrl-C, a kill, a closed stdout pipe) kills every tracked
+ *  process it started. */
+export function runTool(label: string, main: () => Promise<void>): void {
+  onAbort(label, (code) => process.exit(code));
+  process.stdout.on('error', () => process.exit(1)); // e.g. piped into `head`, which closed
+  main().catch((error: unknown) => {
+    console.error(`${label} failed:`, error);
+    killAllTracked();
+    process.exitCode = 1;
+  });
+}
+
 /** Ctrl-C, a kill or an uncaught error call `abort` with the exit code to use; however the process
  *  leaves, every tracked process is killed. */
 export function onAbort(label: string, abort: (code: number) => void): void {

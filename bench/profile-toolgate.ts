@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../test/helpers/paths.js';
 import { DEFAULT_BENCH_REDIS_URL } from './bench-redis.js';
 import { formatProfileSummary, summarizeProfile, type CpuProfile } from './cpuprofile-top.js';
 import { cpuSnapshot } from './process-cpu.js';
-import { killAllTracked, trackDescendants } from './processes.js';
+import { killAllTracked, runTool, trackDescendants } from './processes.js';
 import { UPSTREAM_COMMAND } from './targets.js';
 import { startToolgateTarget, type CounterBackend } from './toolgate-target.js';
 import { showWarningsOnce } from './warnings.js';
@@ -90,11 +90,4 @@ async function main(): Promise<void> {
 }
 
 showWarningsOnce();
-process.once('exit', () => killAllTracked());
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(143));
-main().catch((error: unknown) => {
-  console.error('profile failed:', error);
-  killAllTracked();
-  process.exitCode = 1;
-});
+runTool('profile', main);

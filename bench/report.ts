@@ -7,8 +7,7 @@ import type { CounterStoreResult } from './counter-store-bench.js';
 import type { EngineBenchResult } from './engine-bench.js';
 import type { GoalCheck } from './issue-goals.js';
 import { latencyChartSvg, type ChartInput } from './latency-chart.js';
-import type { MachineInfo } from './machine.js';
-import { machineLines } from './machine.js';
+import { machineLines, type RunHeader } from './machine.js';
 import type { Stats } from './measure.js';
 import type { RoundsConfig } from './rounds.js';
 import type { TargetName } from './targets.js';
@@ -35,13 +34,7 @@ export interface Ratio {
   concurrentCallsPerSecond: number;
 }
 
-export interface BenchReport {
-  generatedAt: string;
-  durationSeconds: number;
-  machine: MachineInfo;
-  loadAverageAtEnd: number[];
-  config: RoundsConfig & { engineSampleMs: number; engineSamples: number; quick: boolean };
-  method: string[];
+export interface BenchReport extends RunHeader<RoundsConfig & { engineSampleMs: number; engineSamples: number; quick: boolean }> {
   targets: TargetReport[];
   ratios: Ratio[];
   engine: EngineBenchResult;

@@ -2,7 +2,6 @@
 // server, supergateway and mcp-proxy (same stdio server, interleaved rounds), toolgate with its
 // counters in memory, SQLite and Redis, plus the policy engine's decisions per second.
 import { existsSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/helpers/paths.js';
 import { methodLines, readBenchConfig, type BenchConfig } from './bench-config.js';
@@ -10,7 +9,7 @@ import { compareCounterBackends } from './counter-backends.js';
 import { runCounterStoreBench } from './counter-store-bench.js';
 import { runEngineBench, type EngineBenchResult } from './engine-bench.js';
 import { checkIssueGoals } from './issue-goals.js';
-import { describeMachine, preambleLines, type MachineInfo } from './machine.js';
+import { describeMachine, preambleLines, runHeader, type MachineInfo } from './machine.js';
 import { summarize } from './measure.js';
 import { killAllTracked, livingTracked, onAbort, trackDescendants } from './processes.js';
 import { computeRatios, formatText, writeResults, type BenchReport, type TargetReport } from './report.js';
@@ -119,12 +118,7 @@ async function main(): Promise<void> {
   const reports = targets.map(toReport);
   const counterBackends = compareCounterBackends(reports);
   const report: BenchReport = {
-    generatedAt: new Date(started).toISOString(),
-    durationSeconds: (Date.now() - started) / 1000,
-    machine,
-    loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
-    config,
-    method,
+    ...runHeader(started, machine, config, method),
     targets: reports,
     ratios: computeRatios(reports),
     engine,

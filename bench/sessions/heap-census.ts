@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVERYTHING_SERVER } from '../../test/helpers/paths.js';
-import { killAllTracked } from '../processes.js';
+import { killAllTracked, runTool } from '../processes.js';
 import { startEverythingHttp, type EverythingHttp } from './everything-http.js';
 import { startGateway, type GatewayProcess } from './gateway-process.js';
 import { heapGrowth, summarizeHeapSnapshot } from './heap-summary.js';
@@ -102,13 +102,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Whatever ends this process (an error, Ctrl-C, a closed stdout pipe) ends the servers it started.
-process.once('exit', () => killAllTracked());
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const) process.once(signal, () => process.exit(1));
-process.stdout.on('error', () => process.exit(1));
-
-main().catch((error: unknown) => {
-  console.error('heap census failed:', error);
-  killAllTracked();
-  process.exitCode = 1;
-});
+runTool('heap census', main);

@@ -3,10 +3,9 @@
 // the gateway's resident memory must grow by less than 100 MB and an active client's p99 stay within
 // 2 × its value with no other session. Writes bench/results/sessions.json and sessions.md; exits 1
 // when a judged upstream misses a target or could not be measured.
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/helpers/paths.js';
-import { describeMachine, preambleLines } from '../machine.js';
+import { describeMachine, preambleLines, runHeader } from '../machine.js';
 import { killAllTracked, livingTracked, onAbort, trackDescendants } from '../processes.js';
 import { showWarningsOnce } from '../warnings.js';
 import { runScenario, UPSTREAM_KINDS, type ScenarioResult } from './scenario.js';
@@ -45,12 +44,7 @@ async function main(): Promise<void> {
   killAllTracked();
 
   const report: SessionsReport = {
-    generatedAt: new Date(started).toISOString(),
-    durationSeconds: (Date.now() - started) / 1000,
-    machine,
-    loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
-    config,
-    method,
+    ...runHeader(started, machine, config, method),
     scenarios,
     leftoverProcesses,
   };

@@ -2,18 +2,11 @@
 // same as bench/results/sessions.json and sessions.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MachineInfo } from '../machine.js';
-import { machineLines } from '../machine.js';
+import { machineLines, type RunHeader } from '../machine.js';
 import { P99_RATIO_LIMIT, RSS_GROWTH_LIMIT_MB, type ScenarioResult } from './scenario.js';
 import type { SessionsConfig } from './sessions-config.js';
 
-export interface SessionsReport {
-  generatedAt: string;
-  durationSeconds: number;
-  machine: MachineInfo;
-  loadAverageAtEnd: number[];
-  config: SessionsConfig;
-  method: string[];
+export interface SessionsReport extends RunHeader<SessionsConfig> {
   scenarios: ScenarioResult[];
   /** Processes of this run still alive after the orderly stop (then killed); 0 is right. */
   leftoverProcesses: number;

@@ -11,7 +11,7 @@ import { watchedFetch } from '../../src/transport/upstream/watched-fetch.js';
 import { connectUpstream } from '../../src/transport/upstream/connect-upstream.js';
 import type { UpstreamLink } from '../../src/transport/upstream/upstream-link.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { killAllTracked } from '../processes.js';
+import { killAllTracked, runTool } from '../processes.js';
 import { startEverythingHttp } from './everything-http.js';
 
 const log = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -130,13 +130,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Whatever ends this process (an error, Ctrl-C, a closed stdout pipe) ends the servers it started.
-process.once('exit', () => killAllTracked());
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const) process.once(signal, () => process.exit(1));
-process.stdout.on('error', () => process.exit(1));
-
-main().catch((error: unknown) => {
-  console.error('upstream cost failed:', error);
-  killAllTracked();
-  process.exitCode = 1;
-});
+runTool('upstream cost', main);
