@@ -82,6 +82,7 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
     lastWrite.set(server, { signature, at: now });
     const entries = serverCache(server);
     for (const entry of store.list(server)) entries.set(entry.name, entry);
+    keyIndexes.delete(server); // names may have been added: indexed again on the next lookup
     for (const change of changes) auditChange(change, now);
     return changes;
   }
@@ -110,22 +111,19 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
   }
 
   // Per server, each listed name's `nameKey`: an unlisted spelling is found with one lookup, not by
-  // normalising every listed name on each call. Names are only ever added, so a size change means stale.
+  // normalising every listed name on each call. Built on first use, dropped when a listing adds names.
   const keyIndexes = new Map<string, Map<string, string>>();
   function keyIndex(server: string, entries: ReadonlyMap<string, CatalogEntry>): ReadonlyMap<string, string> {
     let index = keyIndexes.get(server);
-    if (index?.size !== entries.size) {
-      index = new Map([...entries.keys()].map((name) => [nameKey(name), name]));
-      keyIndexes.set(server, index);
-    }
+    if (!index) keyIndexes.set(server, (index = new Map([...entries.keys()].map((name) => [nameKey(name), name]))));
     return index;
   }
 
   function holdOf(server: string, tool: string): Hold | undefined {
     const entries = cache.get(server);
-    const named = nameHold(tool, entries, entries && ((key) => keyIndex(server, entries).get(key)));
-    if (named) return named;
     const cached = entries?.get(tool);
+    const named = nameHold(tool, cached, cached || !entries ? undefined : keyIndex(server, entries));
+    if (named) return named;
     if (!cached || !entries) return undefined;
     const policy = options.driftPolicy(server);
     if (holdFor(cached, policy) === undefined) return undefined;
@@ -167,16 +165,16 @@ export function createCatalogService(options: CatalogServiceOptions): CatalogSer
 
 /** A name the spec does not allow, one flagged as colliding in the server's listing, or an unlisted
  *  spelling of a listed tool (`Delete_File` when only `delete_file` exists): refused, never matched
- *  loosely. A listed tool's name was checked with its listing: the result is in its flags. */
-function nameHold(tool: string, entries: ReadonlyMap<string, CatalogEntry> | undefined, listedAs: ((key: string) => string | undefined) | undefined): Hold | undefined {
-  const cached = entries?.get(tool);
+ *  loosely. A listed tool's name was checked with its listing: the result is in its flags.
+ *  `listedKeys`: the server's listed names by `nameKey`, for an unlisted name. */
+function nameHold(tool: string, cached: CatalogEntry | undefined, listedKeys: ReadonlyMap<string, string> | undefined): Hold | undefined {
   if (cached) {
     const flag = cached.flags.find(isNameFlag);
     return flag === undefined ? undefined : { rule: 'catalog.name', reason: flag };
   }
   const invalid = invalidNameReason(tool);
   if (invalid !== undefined) return { rule: 'catalog.name', reason: nameFlag({ kind: 'invalid_name', name: tool, reason: invalid }) };
-  const listed = listedAs?.(nameKey(tool));
+  const listed = listedKeys?.get(nameKey(tool));
   if (listed !== undefined) return { rule: 'catalog.name', reason: `name_collision: "${tool}" is not listed, but is the same name as listed "${listed}" after normalisation` };
   return undefined;
 }

@@ -1,5 +1,6 @@
 // Evidence from the input schema: money fields (amount with currency), flags that make a call
 // destroy more (force, overwrite, cascade), and raw code or command strings the tool will run.
+import { isObject } from '../lib/is-object.js';
 import { tokenizeName } from './tokenize-name.js';
 import type { Evidence, EvidenceModifiers } from './tool-types.js';
 
@@ -82,7 +83,7 @@ function propertiesOf(schema: Record<string, unknown> | undefined): Record<strin
   if (!properties || typeof properties !== 'object' || Array.isArray(properties)) return {};
   const result: Record<string, Record<string, unknown>> = {};
   for (const [name, value] of Object.entries(properties as Record<string, unknown>)) {
-    result[name] = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    result[name] = isObject(value) ? value : {};
   }
   return result;
 }

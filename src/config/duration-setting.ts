@@ -5,7 +5,7 @@ import { parseDuration } from '../lib/durations.js';
 export type ConfigIssues = Array<{ path: string; message: string }>;
 
 /** Every duration setting is a timer; Node fires a longer one after 1 ms (TimeoutOverflowWarning). */
-const LONGEST_TIMER_MS = 24 * 86_400_000;
+export const LONGEST_TIMER_MS = 24 * 86_400_000;
 
 /** Undefined when absent, or when it is not a duration (then an issue naming `path`, with `example`). */
 export function durationSetting(raw: unknown, path: string, example: string, issues: ConfigIssues): number | undefined {

@@ -105,6 +105,7 @@ test('approvals: hold time, webhook and its secret; admin: listen and a token th
     'approvals.webhook: must be an http:// or https:// URL',
     'approvals.webhookSecret: must be a string of at least 16 characters',
   ]);
+  assert.deepEqual(issuesOf({ ...minimal, approvals: { holdSeconds: 3_000_000 } }), ['approvals.holdSeconds: must be at most 2073600 (24 days, the longest timer Node keeps)']);
 });
 
 test('http timeouts and a server\'s maxMessageSize: parsed when given, absent otherwise, every mistake reported', () => {

@@ -2,6 +2,7 @@
 // webhook told of new approvals, and the admin API (always behind a token).
 import { parseListen, type AdminConfig, type ApprovalsConfig, type ListenAddress } from './gateway-config.js';
 import { isObject } from '../lib/is-object.js';
+import { LONGEST_TIMER_MS } from './duration-setting.js';
 
 export interface SectionIssue {
   path: string;
@@ -23,8 +24,11 @@ export function parseApprovals(raw: unknown, issues: SectionIssue[]): ApprovalsC
   }
   for (const key of Object.keys(raw)) if (!APPROVAL_KEYS.has(key)) issues.push({ path: `approvals.${key}`, message: 'unknown setting' });
   const hold = raw['holdSeconds'] ?? DEFAULT_HOLD_SECONDS;
-  const holdOk = typeof hold === 'number' && Number.isFinite(hold) && hold >= 0;
-  if (!holdOk) issues.push({ path: 'approvals.holdSeconds', message: 'must be a non-negative number of seconds' });
+  const holdOk = typeof hold === 'number' && Number.isFinite(hold) && hold >= 0 && hold * 1000 <= LONGEST_TIMER_MS;
+  if (!holdOk) {
+    const tooLong = typeof hold === 'number' && hold * 1000 > LONGEST_TIMER_MS;
+    issues.push({ path: 'approvals.holdSeconds', message: tooLong ? 'must be at most 2073600 (24 days, the longest timer Node keeps)' : 'must be a non-negative number of seconds' });
+  }
   const webhook = raw['webhook'];
   if (webhook !== undefined && (typeof webhook !== 'string' || !/^https?:\/\//.test(webhook) || !URL.canParse(webhook))) {
     issues.push({ path: 'approvals.webhook', message: 'must be an http:// or https:// URL' });

@@ -6,6 +6,7 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Logger } from '../lib/logger.js';
 import { isErrorResponse, isRequest, isResponse, type JsonRpcResponse } from '../protocol/jsonrpc.js';
+import { wireError } from '../protocol/wire-errors.js';
 import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
 import type { ServerRuntime } from './server-runtime.js';
 
@@ -116,7 +117,7 @@ async function listOverLink(runtime: ServerRuntime, links: Set<UpstreamLink>, st
       if (typeof message.id === 'number') pending.get(message.id)?.resolve(message);
     } else if (isRequest(message)) {
       // This connection declared no capabilities: it answers no sampling, roots or elicitation.
-      void link.send({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } }).catch(() => undefined);
+      void link.send(wireError('METHOD_NOT_FOUND', message.id, 'Method not found')).catch(() => undefined);
     }
   });
   link.onClose((reason) => {

@@ -13,8 +13,6 @@ import type { Seat, UpstreamChannel } from './upstream-channel.js';
 
 const LIST_CHANGED = new Set(['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed']);
 
-/** JSON-RPC "method not found", for server-to-client requests no session can be found for. */
-
 export class SharedRouting {
   private readonly subscribers = new Map<string, Set<Seat>>();
 

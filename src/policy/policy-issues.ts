@@ -40,10 +40,6 @@ export function indexPath(parent: string, index: number): string {
   return `${parent}[${index}]`;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A short name for a JSON value's type, for messages that must not echo the value itself. */
 export function describeType(value: unknown): string {
   if (value === undefined) return 'missing';

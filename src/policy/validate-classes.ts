@@ -2,14 +2,15 @@
 // entry of their own) and `on_change` / `on_new` (what to do with a changed or brand-new tool).
 import { TOOL_CLASSES, type DriftAction, type ToolClass, type ToolEntry } from './types.js';
 import { validateToolEntry } from './validate-tool-entry.js';
-import { checkKeys, isPlainObject, keyPath, quoteList, type IssueCollector } from './policy-issues.js';
+import { checkKeys, keyPath, quoteList, type IssueCollector } from './policy-issues.js';
+import { isObject } from '../lib/is-object.js';
 
 export type ClassEntries = Partial<Record<ToolClass, ToolEntry>>;
 
 export function validateClasses(raw: unknown, issues: IssueCollector): ClassEntries {
   const classes: ClassEntries = {};
   if (raw === undefined) return classes;
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     issues.error('classes', `must be an object mapping classes (${quoteList(TOOL_CLASSES)}) to entries, e.g. {"write": {"rate_limit": "30/minute"}}`);
     return classes;
   }

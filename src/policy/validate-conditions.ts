@@ -2,7 +2,8 @@
 // problem with its path. Compiling them into predicates is `conditions.ts`'s job.
 import type { Condition, ConditionOp } from './types.js';
 import { parseArgPath } from './arg-path.js';
-import { checkKeys, indexPath, isPlainObject, keyPath, type IssueCollector } from './policy-issues.js';
+import { checkKeys, indexPath, keyPath, type IssueCollector } from './policy-issues.js';
+import { isObject } from '../lib/is-object.js';
 
 export const CONDITION_OPS: readonly ConditionOp[] = [
   'eq',
@@ -38,7 +39,7 @@ export function validateConditionList(raw: unknown, path: string, issues: IssueC
 }
 
 function validateCondition(raw: unknown, path: string, issues: IssueCollector): Condition | undefined {
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     issues.error(path, 'must be an object with "path", "op" and "value"');
     return undefined;
   }

@@ -5,11 +5,11 @@ import { parseArgPath } from './arg-path.js';
 import {
   checkKeys,
   indexPath,
-  isPlainObject,
   keyPath,
   quoteList,
   type IssueCollector,
 } from './policy-issues.js';
+import { isObject } from '../lib/is-object.js';
 
 const CALENDAR_UNITS: readonly CalendarUnit[] = ['second', 'minute', 'hour', 'day'];
 const SCOPES: readonly LimitScope[] = ['grant', 'session', 'server'];
@@ -37,7 +37,7 @@ export function validateLimits(raw: unknown, path: string, issues: IssueCollecto
 }
 
 function validateLimit(raw: unknown, path: string, issues: IssueCollector): LimitRule | undefined {
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     issues.error(path, 'must be an object with "counter", "window" and "max"');
     return undefined;
   }
@@ -135,7 +135,7 @@ export function validateRateLimit(
     }
     return { counter, window: parsed.window, max: parsed.max, scope: 'grant', rule: path };
   }
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     issues.error(path, RATE_LIMIT_MESSAGE);
     return undefined;
   }

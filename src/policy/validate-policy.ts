@@ -8,12 +8,12 @@ import {
   checkKeys,
   createIssueCollector,
   indexPath,
-  isPlainObject,
   keyPath,
   ROOT_PATH,
   type IssueCollector,
   type PolicyIssue,
 } from './policy-issues.js';
+import { isObject } from '../lib/is-object.js';
 
 export type { PolicyIssue };
 
@@ -28,7 +28,7 @@ const TOP_KEYS = ['version', 'default', 'hide', 'tools', 'classes', 'on_change',
 
 export function validatePolicy(raw: unknown): PolicyValidation {
   const issues = createIssueCollector();
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     issues.error(ROOT_PATH, 'must be an object with "version", "default" and "tools"');
     return { errors: issues.errors, warnings: issues.warnings };
   }
@@ -90,7 +90,7 @@ function validateTools(raw: unknown, issues: IssueCollector): Record<string, Too
   // A null-prototype record: a tool named "constructor" or "__proto__" is just a name.
   const tools: Record<string, ToolEntry> = Object.create(null) as Record<string, ToolEntry>;
   if (raw === undefined) return tools;
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     issues.error('tools', 'must be an object mapping tool names to entries, e.g. {"get_status": {}}');
     return tools;
   }

@@ -4,7 +4,8 @@ import type { LimitRule, ToolAction, ToolEntry } from './types.js';
 import { parseDuration } from '../lib/durations.js';
 import { validateConditionList } from './validate-conditions.js';
 import { validateLimits, validateRateLimit } from './validate-limits.js';
-import { checkKeys, isPlainObject, keyPath, quoteList, type IssueCollector } from './policy-issues.js';
+import { checkKeys, keyPath, quoteList, type IssueCollector } from './policy-issues.js';
+import { isObject } from '../lib/is-object.js';
 
 const ENTRY_KEYS = [
   'action',
@@ -26,7 +27,7 @@ export function validateToolEntry(
   path: string,
   issues: IssueCollector,
 ): ToolEntry | undefined {
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     issues.error(path, 'must be an object ({} allows the tool)');
     return undefined;
   }

@@ -69,10 +69,13 @@ export interface LeaseBook<W> {
   close(): Promise<void>;
 }
 
-/** The slot of a request a lease can serve: a calendar count of calls (amount 1). Spend amounts and
- *  sliding windows (whose entries carry the time of the call) are always counted in the store. */
+/** The slot of a request a lease can serve: a calendar count of calls (amount 1) under a max high
+ *  enough that a lease could ever be granted (`mayGrantLease`). Spend amounts and sliding windows
+ *  (whose entries carry the time of the call) are always counted in the store, and a small limit
+ *  ("30 per hour") asks for no lease it could never get. */
 export function leaseSlot(request: LimitRequest): string | undefined {
   if (request.window.kind !== 'calendar' || request.amount !== 1) return undefined;
+  if (request.max - request.amount - LEASE_UNITS < LEASE_ROOM) return undefined;
   return calendarSlot(request.key, request.window.unit);
 }
 

@@ -59,6 +59,7 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
   let closed = false;
 
   const now = (): string => (timeSource === 'clock' ? String(clock.now()) : '');
+  const wallNow = timeSource === 'clock' ? () => clock.now() : () => Date.now();
 
   function rollbackById(id: string, withLeases: boolean): Promise<unknown> {
     return connection.run(ROLLBACK, [prefix, id, withLeases ? '1' : '0']);
@@ -70,7 +71,7 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
       ? undefined
       : createLeaseBook<string>({
           now: timeSource === 'clock' ? () => clock.now() : () => performance.now(),
-          wallNow: timeSource === 'clock' ? () => clock.now() : () => Date.now(),
+          wallNow,
           giveBack: async (windowKey, units) => {
             await connection.run(TAKE_OFF, [windowKey, String(units)]).catch((error: unknown) => {
               logger.warn({ err: error, units }, 'could not give leased units back; they count until their window ends');
@@ -110,7 +111,7 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Redi
     const reservation: Reservation = { id, requests, counted };
     if (remote.length === 0) return { kind: 'reserved', reservation };
 
-    const sentAt = { now: book?.now() ?? 0, wall: timeSource === 'clock' ? clock.now() : Date.now() };
+    const sentAt = { now: book?.now() ?? 0, wall: wallNow() };
     const args = [prefix, id, now(), slack, String(remote.length)];
     remote.forEach((request, i) => args.push(...requestArgs(request), asked[i] === undefined ? '0' : String(LEASE_UNITS)));
     let reply: unknown;

@@ -19,7 +19,6 @@ import { isObject } from '../../lib/is-object.js';
 const ANSWERED_HERE: ReadonlySet<string> = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
 /** Result keys of the modern era that a 2025 client does not know. */
 const MODERN_RESULT_KEYS = ['resultType', 'ttlMs', 'cacheScope'] as const;
-/** JSON-RPC "internal error": the server asked for something the gateway cannot relay. */
 
 export interface ModernLinkOptions {
   /** The server's `server/discover` result. */
