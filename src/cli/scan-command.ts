@@ -13,13 +13,14 @@ import { validatePolicy } from '../policy/validate-policy.js';
 import { listUpstreamTools } from '../transport/upstream/list-upstream-tools.js';
 import { categoryCounts, classificationTable, flagLines } from './classification-output.js';
 import { runCommand, type CommandIo } from './command-support.js';
+import { collectHeader, httpUpstreamFromFlags, transportFlag } from './http-upstream-flags.js';
 
 interface ScanOptions {
   config?: string;
   server?: string;
   url?: string;
   header: string[];
-  transport: 'auto' | 'streamable-http' | 'sse';
+  transport: string;
   json?: boolean;
   output?: string;
   timeout: string;
@@ -40,7 +41,7 @@ export function registerScanCommand(program: Command): void {
     .option('-c, --config <file>', 'gateway config whose server to scan (with --server)')
     .option('--server <name>', 'the configured server to scan (optional when the config has one)')
     .option('--url <url>', 'scan an HTTP server (Streamable HTTP, or legacy HTTP+SSE)')
-    .option('--header <header>', "HTTP header for --url, 'Name: value' (repeatable)", (value: string, all: string[]) => [...all, value], [])
+    .option('--header <header>', "HTTP header for --url, 'Name: value' (repeatable)", collectHeader, [])
     .option('--transport <kind>', 'for --url: auto, streamable-http or sse', 'auto')
     .option('--json', 'print {server, tools: [classifications], policy} as JSON')
     .option('-o, --output <file>', 'write the recommended policy (JSON) to this file')
@@ -70,10 +71,10 @@ export function registerScanCommand(program: Command): void {
 async function scanTarget(commandLine: readonly string[], options: ScanOptions): Promise<ScanTarget> {
   const chosen = [commandLine.length > 0, options.url !== undefined, options.config !== undefined || options.server !== undefined].filter(Boolean).length;
   if (chosen !== 1) throw new Error('scan: give exactly one of -c FILE [--server NAME], --url URL, or -- COMMAND [ARGS…]');
-  if (!['auto', 'streamable-http', 'sse'].includes(options.transport)) throw new Error('--transport must be auto, streamable-http or sse');
+  transportFlag(options.transport);
   if (options.url !== undefined) {
-    const url = parseUrl(options.url);
-    return { name: url.host, spec: { kind: 'http', url: url.toString(), headers: parseHeaders(options.header), transport: options.transport }, inheritEnv: false, fromConfig: false };
+    const spec = httpUpstreamFromFlags({ url: options.url, header: options.header, transport: options.transport });
+    return { name: new URL(spec.url).host, spec, inheritEnv: false, fromConfig: false };
   }
   if (options.header.length > 0) throw new Error('--header only applies to --url');
   const [executable, ...args] = commandLine;
@@ -88,27 +89,6 @@ async function scanTarget(commandLine: readonly string[], options: ScanOptions):
   const server = config.servers[name];
   if (!server) throw new Error(`--server: no server "${name}" in ${resolve(options.config ?? 'toolgate.yaml')} (it has ${names.join(', ')})`);
   return { name, spec: server.upstream, inheritEnv: false, fromConfig: true };
-}
-
-function parseUrl(text: string): URL {
-  try {
-    const url = new URL(text);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-    return url;
-  } catch {
-    throw new Error(`--url: not an http(s) URL: ${text}`);
-  }
-}
-
-function parseHeaders(headers: readonly string[]): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const header of headers) {
-    const colon = header.indexOf(':');
-    const name = colon > 0 ? header.slice(0, colon).trim() : '';
-    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw new Error(`--header: expected 'Name: value', got ${JSON.stringify(header)}`);
-    result[name] = header.slice(colon + 1).trim();
-  }
-  return result;
 }
 
 function printScan(io: CommandIo, server: string, results: readonly ToolClassification[], policy: RecommendedPolicy, output: string | undefined): void {

@@ -1,10 +1,11 @@
-// `toolgate wrap -p policy.json -- <command…>`: stdio mode for desktop clients that spawn their
-// servers. toolgate is the client's stdio server; the real server is its child, judged by the policy.
+// `toolgate wrap -p policy.json -- <command…>` (or `--url URL`): stdio mode for desktop clients
+// that spawn their servers. toolgate is the client's stdio server; the real server is its child (or
+// an HTTP server: Streamable HTTP or legacy HTTP+SSE), judged by the policy.
 import { basename } from 'node:path';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ServerConfig } from '../config/gateway-config.js';
+import type { ServerConfig, UpstreamSpec } from '../config/gateway-config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config/gateway-config.js';
 import { attachCatalog, watchReleasedHolds } from '../gateway/attach-catalog.js';
 import { ClientSession } from '../gateway/client-session.js';
@@ -19,10 +20,14 @@ import { createPolicyEngine } from '../policy/engine.js';
 import { serveStdio } from '../transport/stdio/stdio-server.js';
 import { setUpApprovals } from './approval-setup.js';
 import { runCommand } from './command-support.js';
+import { collectHeader, httpUpstreamFromFlags, transportFlag } from './http-upstream-flags.js';
 import { openEmbeddedStores } from './open-stores.js';
 
 interface WrapOptions {
   policy: string;
+  url?: string;
+  header: string[];
+  transport: string;
   name?: string;
   dataDir?: string;
   holdSeconds: number;
@@ -33,10 +38,13 @@ export function registerWrapCommand(program: Command): void {
     .command('wrap')
     .description('stdio mode: serve MCP on stdin/stdout and run the real server as a child, enforcing the policy')
     .requiredOption('-p, --policy <file>', 'policy file (JSON or YAML)')
-    .option('--name <name>', 'server name used in counters and the audit (default: the command name)')
+    .option('--url <url>', 'front an HTTP server (Streamable HTTP, or legacy HTTP+SSE) instead of a command')
+    .option('--header <header>', "HTTP header for --url, 'Name: value' (repeatable)", collectHeader, [])
+    .option('--transport <kind>', 'for --url: auto, streamable-http or sse', 'auto')
+    .option('--name <name>', 'server name used in counters and the audit (default: the command name, or the URL\'s host)')
     .option('--data-dir <dir>', 'where counters, approvals and audit are kept (default: $TOOLGATE_DATA_DIR or ~/.toolgate)')
     .option('--hold-seconds <n>', 'how long a call needing approval waits for a decision before it is answered "pending"', parseHoldSeconds, 30)
-    .argument('<command...>', 'the server to run, after --')
+    .argument('[command...]', 'the server to run, after -- (or give --url)')
     .action((commandLine: string[], options: WrapOptions, command: Command) =>
       runCommand(command, async () => {
         process.exitCode = await wrap(commandLine, options);
@@ -46,13 +54,10 @@ export function registerWrapCommand(program: Command): void {
 
 async function wrap(commandLine: string[], options: WrapOptions): Promise<number> {
   const logger = createLogger();
-  const [executable, ...args] = commandLine;
-  if (!executable) throw new Error('wrap: give the server command after --, e.g. toolgate wrap -p policy.json -- node server.js');
-  const name = options.name ?? defaultServerName(executable, args);
+  const { name, upstream } = wrappedServer(commandLine, options);
   const server: ServerConfig = {
     name,
-    // The desktop client chose this environment for its server: pass it on whole.
-    upstream: { kind: 'stdio', command: executable, args, env: stringEnv(process.env) },
+    upstream,
     policy: { kind: 'file', path: resolve(options.policy) },
     shared: false,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
@@ -77,7 +82,7 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   const router = createStdioEraRouter({
     legacy: session,
     openModern: () => new ClientSession({ runtime, grantId: 'local', deps, logger, stateless: true }),
-    serverInfo: () => runtime.sharedUpstream().serverInfo(),
+    serverInfo: () => runtime.sharedUpstream('modern').serverInfo(),
     logger,
   });
   const stdio = serveStdio(router, { input: process.stdin, output: process.stdout });
@@ -119,6 +124,21 @@ async function wrap(commandLine: string[], options: WrapOptions): Promise<number
   stores.close();
   if (upstreamEnded) process.stdin.destroy();
   return 0;
+}
+
+/** The server the client reaches through toolgate: a command (its child), or an HTTP URL. */
+function wrappedServer(commandLine: readonly string[], options: WrapOptions): { name: string; upstream: UpstreamSpec } {
+  transportFlag(options.transport);
+  if (options.url !== undefined) {
+    if (commandLine.length > 0) throw new Error('wrap: give either --url or a command after --, not both');
+    const upstream = httpUpstreamFromFlags({ url: options.url, header: options.header, transport: options.transport });
+    return { name: options.name ?? new URL(upstream.url).host.replace(/[^A-Za-z0-9_.-]/g, '_'), upstream };
+  }
+  if (options.header.length > 0) throw new Error('--header only applies to --url');
+  const [executable, ...args] = commandLine;
+  if (!executable) throw new Error('wrap: give the server command after --, e.g. toolgate wrap -p policy.json -- node server.js (or --url URL)');
+  // The desktop client chose this environment for its server: pass it on whole.
+  return { name: options.name ?? defaultServerName(executable, args), upstream: { kind: 'stdio', command: executable, args, env: stringEnv(process.env) } };
 }
 
 /**

@@ -37,12 +37,13 @@ export interface ServerConfig {
   shared: boolean;
   /** How long one forwarded request may wait for the server. */
   requestTimeoutMs: number;
-  /** Which protocol era toolgate speaks to the server: `auto` (absent) probes it with
-   *  `server/discover` once per process; `legacy` always opens with `initialize`; `modern` never does. */
+  /** Which protocol eras the server speaks (decision 021): `auto` (absent) probes it once per
+   *  process; `legacy` always opens with `initialize`; `modern` never does; `dual` opens legacy
+   *  clients' sessions with `initialize` and serves 2026-07-28 clients in that era. */
   era?: UpstreamEra;
 }
 
-export type UpstreamEra = 'auto' | 'legacy' | 'modern';
+export type UpstreamEra = 'auto' | 'legacy' | 'modern' | 'dual';
 
 /** State shared by several replicas: counters, approvals and grants (audit and catalog stay in `dataDir`). */
 export interface StateConfig {

@@ -129,3 +129,17 @@ test('http timeouts and a server\'s maxMessageSize: parsed when given, absent ot
   ]);
   assert.deepEqual(issuesOf({ http: 'fast', servers: minimal.servers }), ['http: must be a mapping, e.g. {headersTimeout: 10s, requestTimeout: 60s}']);
 });
+
+test("a server's era: auto by default; legacy, modern and dual accepted; anything else reported with its path", () => {
+  assert.equal(parseConfig(minimal, { baseDir: '/x', env: {} }).servers['demo']!.era, 'auto');
+  for (const era of ['legacy', 'modern', 'dual'] as const) {
+    const config = parseConfig({ servers: { demo: { ...minimal.servers.demo, era } } }, { baseDir: '/x', env: {} });
+    assert.equal(config.servers['demo']!.era, era);
+  }
+  const [issue] = issuesOf({ servers: { demo: { ...minimal.servers.demo, era: 'both' } } });
+  assert.match(issue ?? '', /^servers\.demo\.era: /);
+  assert.match(issue ?? '', /dual/);
+  assert.deepEqual(issuesOf({ servers: { old: { url: 'http://127.0.0.1:1/sse', transport: 'sse', era: 'dual', policy: { version: '1' } } } }), [
+    'servers.old.era: "dual" needs a server that speaks 2026-07-28, but transport: sse is the legacy HTTP+SSE transport',
+  ]);
+});

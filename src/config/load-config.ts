@@ -121,7 +121,10 @@ function parseServers(raw: unknown, baseDir: string, issues: ConfigIssue[]): Rec
     const shared = entry['shared'] ?? false;
     if (typeof shared !== 'boolean') issues.push({ path: `${path}.shared`, message: 'must be true or false' });
     const requestTimeoutMs = durationSetting(entry['timeout'], `${path}.timeout`, '"30s" or "2m"', issues) ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    const era = enumOr(entry, 'era', ['auto', 'legacy', 'modern'] as const, 'auto', issues, path);
+    const era = enumOr(entry, 'era', ['auto', 'legacy', 'modern', 'dual'] as const, 'auto', issues, path);
+    if ((era === 'modern' || era === 'dual') && upstream?.kind === 'http' && upstream.transport === 'sse') {
+      issues.push({ path: `${path}.era`, message: `"${era}" needs a server that speaks 2026-07-28, but transport: sse is the legacy HTTP+SSE transport` });
+    }
     if (upstream && policy) servers[name] = { name, upstream, policy, shared: shared === true, requestTimeoutMs, era };
   }
   return servers;

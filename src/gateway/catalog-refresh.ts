@@ -184,7 +184,8 @@ function connectWithin(runtime: ServerRuntime, limitMs: number): Promise<Upstrea
       reject(new Error(`no connection within ${limitMs} ms`));
     }, limitMs);
     timer.unref();
-    runtime.connect().then(
+    // Listed as a 2025 client sees the server: a dual-era one over a legacy session (decision 021).
+    runtime.connect('legacy').then(
       (link) => {
         clearTimeout(timer);
         if (settled) return void link.close().catch(() => undefined);

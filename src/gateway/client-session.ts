@@ -1,6 +1,7 @@
 // One client session: forwards its messages over its upstream channel (its own connection, or the
 // server's shared one), routes server messages back to the right reply or stream, and sends every
 // `tools/call` through the call pipeline.
+import { isObject } from '../lib/is-object.js';
 import type { Logger } from '../lib/logger.js';
 import { randomId, sequentialId } from '../lib/ids.js';
 import {
@@ -18,6 +19,7 @@ import type { ClientStream, ReplySink } from '../transport/client-channel.js';
 import { runToolCall, type PipelineDeps } from './call-pipeline.js';
 import type { ForwardResult } from './forward-result.js';
 import { HeldMessages } from './held-messages.js';
+import { missingCapability, REFUSALS } from './server-asks.js';
 import type { ServerRuntime } from './server-runtime.js';
 import { UpstreamChannel, type ChannelSeat } from './upstream-channel.js';
 
@@ -41,6 +43,8 @@ export class ClientSession {
   /** tools/call requests in the pipeline, by client id: cancels a call that was not forwarded yet. */
   private readonly calls = new Map<JsonRpcId, () => void>();
   private stream: ClientStream | undefined;
+  /** What the client declared at initialize: which server-to-client requests it can answer. */
+  private clientCapabilities: Record<string, unknown> | undefined;
   private readonly held = new HeldMessages({ refuse: (request) => this.refuseServerRequest(request) });
   private ended = false;
   private readonly endListeners: Array<() => void> = [];
@@ -55,12 +59,12 @@ export class ClientSession {
       ? undefined
       : new UpstreamChannel({
           server: runtime.name,
-          connect: runtime.connect,
+          connect: () => runtime.connect('legacy'),
           requestTimeoutMs: runtime.config.requestTimeoutMs,
           logger,
           onToolsChanged: () => runtime.catalog?.toolsChanged(),
         });
-    const channel = this.ownChannel ?? runtime.sharedUpstream();
+    const channel = this.ownChannel ?? runtime.sharedUpstream(options.stateless === true ? 'modern' : 'legacy');
     this.seat = channel.join({ deliver: (message) => this.onUnsolicited(message) });
   }
 
@@ -84,6 +88,10 @@ export class ClientSession {
 
   handleRequest(request: JsonRpcRequest, reply: ReplySink): void {
     this.lastActivity = Date.now();
+    if (request.method === 'initialize') {
+      const declared = request.params?.['capabilities'];
+      this.clientCapabilities = isObject(declared) ? declared : undefined;
+    }
     const answer = (response: JsonRpcResponse): void => reply.end(response);
     if (request.method === 'tools/call') {
       const { runtime, deps, grantId } = this.options;
@@ -139,14 +147,21 @@ export class ClientSession {
 
   /** Server messages that belong to no request of this session's in flight. */
   private onUnsolicited(message: JsonRpcMessage): void {
-    // Sampling, elicitation, roots: like notifications, to the client's stream or an open reply.
-    if (isRequest(message)) return this.sendUnsolicited(message);
+    // Sampling, elicitation, roots: like notifications, to the client's stream or an open reply —
+    // unless the client said it cannot answer them: then the server hears so at once.
+    if (isRequest(message)) {
+      const missing = missingCapability(message, this.clientCapabilities);
+      if (missing !== undefined) {
+        this.seat.send(wireError('METHOD_NOT_FOUND', message.id, REFUSALS.undeclared(missing, message.method)));
+        return;
+      }
+      return this.sendUnsolicited(message);
+    }
     if (isNotification(message)) return this.sendUnsolicited(message);
   }
 
-
   private refuseServerRequest(request: JsonRpcRequest): void {
-    this.seat.send(wireError('INTERNAL', request.id, 'the client has no open stream to receive this request'));
+    this.seat.send(wireError('INTERNAL', request.id, REFUSALS.noStream()));
   }
 
   /** To the client's stream, else along an open reply, else held until a stream opens. */

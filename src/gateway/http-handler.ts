@@ -148,7 +148,7 @@ export function createGatewayHttpHandler(options: GatewayHttpHandlerOptions): Ga
   function serveStateless(context: HttpContext, request: JsonRpcRequest, reply: ReplySink): void {
     const { runtime, grant } = context;
     serveModernRequest({
-      serverInfo: () => runtime.sharedUpstream().serverInfo(),
+      serverInfo: () => runtime.sharedUpstream('modern').serverInfo(),
       forward: (forwarded, modernReply) => {
         const session = new ClientSession({ runtime, grantId: grant.id, deps: options.deps, logger: options.logger, stateless: true });
         session.handleRequest(forwarded, endWith(modernReply, () => void session.close('request answered')));

@@ -9,6 +9,7 @@ import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js'
 import { isRequest, resultResponse, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc.js';
 import { wireError } from '../protocol/wire-errors.js';
 import type { ForwardResult } from './forward-result.js';
+import { REFUSALS } from './server-asks.js';
 import type { Seat, UpstreamChannel } from './upstream-channel.js';
 
 const LIST_CHANGED = new Set(['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed']);
@@ -101,9 +102,7 @@ export class SharedRouting {
 
   private refuseServerRequest(request: JsonRpcRequest): void {
     if (request.method === 'ping') return this.channel.sendRaw(resultResponse(request.id, {}));
-    this.channel.sendRaw(
-      wireError('METHOD_NOT_FOUND', request.id, `toolgate shares this server's connection among sessions, so it cannot route "${request.method}" to one client`),
-    );
+    this.channel.sendRaw(wireError('METHOD_NOT_FOUND', request.id, REFUSALS.shared(request.method)));
   }
 }
 

@@ -18,7 +18,7 @@ import {
 } from '../protocol/jsonrpc.js';
 import type { ReplySink } from '../transport/client-channel.js';
 import { provesNotSent } from '../transport/upstream/send-errors.js';
-import type { UpstreamLink } from '../transport/upstream/upstream-link.js';
+import { UpstreamSessionEndedError, type UpstreamLink } from '../transport/upstream/upstream-link.js';
 import { restartDelayMs, STABLE_AFTER_MS } from './restart-backoff.js';
 import type { ForwardResult } from './forward-result.js';
 import { SharedRouting } from './shared-routing.js';
@@ -61,6 +61,15 @@ interface PendingRequest {
   reply?: ReplySink;
   resolve(result: ForwardResult): void;
   timer: NodeJS.Timeout | undefined;
+  /** What the server gets: the channel's id and progress token. */
+  message: JsonRpcRequest;
+  timeoutMs: number;
+  /** The connection it was handed to: from then on it may have run (unless that proves otherwise). */
+  handedTo?: UpstreamLink;
+  /** The connection that took it (its send resolved): the answer can only come from there. */
+  sentOn?: UpstreamLink;
+  /** Sent again after the server forgot the session: never a third time. */
+  resent: boolean;
 }
 
 /** The first answer on a connection includes the server's start-up (a stdio child loading). */
@@ -72,6 +81,10 @@ export class UpstreamChannel {
   private connecting: UpstreamLink | undefined;
   private opening: Promise<UpstreamLink> | undefined;
   private readonly pending = new Map<number, PendingRequest>();
+  /** Sends in progress, per connection. */
+  private readonly sending = new Map<UpstreamLink, number>();
+  /** Connections of forgotten sessions, closed when their last send settles. */
+  private readonly dropped = new Set<UpstreamLink>();
   private readonly byProgressToken = new Map<string, PendingRequest>();
   private readonly seats = new Set<Seat>();
   private nextId = 1;
@@ -161,50 +174,100 @@ export class UpstreamChannel {
           resolve(result);
         },
         timer: undefined,
+        message: rewriteRequest(request, upstreamId, upstreamToken, meta),
+        timeoutMs,
+        resent: false,
       };
       this.pending.set(upstreamId, entry);
       if (upstreamToken !== undefined) this.byProgressToken.set(upstreamToken, entry);
       seat?.rememberRequest(request.id, upstreamId);
       // No resumable streams here, so a client that goes away mid-request has cancelled it.
       if (request.method !== 'initialize') reply?.onAbort(() => this.cancel(upstreamId, 'the client went away before the answer'));
-      const send = (link: UpstreamLink): void => {
-        // Cancelled or timed out while the connection was still opening: never send it.
-        if (this.pending.get(upstreamId) !== entry) return;
-        // The server's time to answer counts from here.
-        clearTimeout(entry.timer);
-        entry.timer = setTimeout(() => {
-          this.sendCancel(upstreamId, 'request timed out at the gateway');
-          entry.resolve({ kind: 'timeout', afterMs: timeoutMs });
-        }, timeoutMs);
-        link.send(rewriteRequest(request, upstreamId, upstreamToken, meta)).catch((error: unknown) => {
-          const reason = (error as Error).message;
-          // A 5xx, a broken connection, a bad answer: the server may have run it.
-          entry.resolve(provesNotSent(error) ? { kind: 'not_delivered', reason } : { kind: 'failed', reason });
-        });
-      };
       // The gateway's own initialize goes on the connection being opened; everything else waits for it.
       const link = via ?? this.link;
-      if (link) return send(link);
-      // Until it is sent, the request waits for the connection (a restart, a child starting).
-      entry.timer = setTimeout(() => entry.resolve({ kind: 'not_delivered', reason: `the server was not ready within ${STARTUP_ALLOWANCE_MS} ms` }), STARTUP_ALLOWANCE_MS);
-      this.ready().then(send, (error: unknown) => entry.resolve({ kind: 'not_delivered', reason: (error as Error).message }));
+      if (link) this.send(entry, link);
+      else this.sendWhenReady(entry);
     });
   }
 
+  /** Hands a request to a connection; the server's time to answer counts from here. */
+  private send(entry: PendingRequest, link: UpstreamLink): void {
+    const upstreamId = entry.message.id as number;
+    // Cancelled or timed out while the connection was still opening: never send it.
+    if (this.pending.get(upstreamId) !== entry) return;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      this.sendCancel(upstreamId, 'request timed out at the gateway');
+      entry.resolve({ kind: 'timeout', afterMs: entry.timeoutMs });
+    }, entry.timeoutMs);
+    entry.handedTo = link;
+    this.sending.set(link, (this.sending.get(link) ?? 0) + 1);
+    link
+      .send(entry.message)
+      .then(
+        () => {
+          entry.sentOn = link;
+        },
+        (error: unknown) => {
+          const reason = (error as Error).message;
+          // The server forgot the session (it restarted): nothing ran. Sent again, once, on a new
+          // session — opened and initialized as this one was, its event stream held first.
+          if (error instanceof UpstreamSessionEndedError && !entry.resent && entry.message.method !== 'initialize') {
+            entry.resent = true;
+            entry.handedTo = undefined;
+            this.sessionEnded(link, reason);
+            if (this.pending.get(upstreamId) === entry) this.sendWhenReady(entry);
+            return;
+          }
+          // A 5xx, a broken connection, a bad answer: the server may have run it.
+          entry.resolve(provesNotSent(error) ? { kind: 'not_delivered', reason } : { kind: 'failed', reason });
+        },
+      )
+      .finally(() => this.sendSettled(link));
+  }
+
+  /** Until it is sent, a request waits for the connection (a restart, a child starting). */
+  private sendWhenReady(entry: PendingRequest): void {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => entry.resolve({ kind: 'not_delivered', reason: `the server was not ready within ${STARTUP_ALLOWANCE_MS} ms` }), STARTUP_ALLOWANCE_MS);
+    this.ready().then(
+      (link) => this.send(entry, link),
+      (error: unknown) => entry.resolve({ kind: 'not_delivered', reason: (error as Error).message }),
+    );
+  }
+
+  /** A connection dropped for a forgotten session is closed once nothing is being written to it:
+   *  closing aborts what is in flight, and a send still reading its own 404 must see it. */
+  private sendSettled(link: UpstreamLink): void {
+    const left = (this.sending.get(link) ?? 1) - 1;
+    if (left > 0) return void this.sending.set(link, left);
+    this.sending.delete(link);
+    if (this.dropped.delete(link)) void link.close().catch(() => undefined);
+  }
+
   /** @internal Tells the server to stop, and fails the request here now: SDK servers never answer
-   *  a cancelled request, and it may have run, so its caller must not wait for the timeout. */
+   *  a cancelled request, and it may have run (unless it was never handed to a connection), so
+   *  its caller must not wait for the timeout. */
   cancel(upstreamId: number, reason: string, reasonForServer = reason): void {
     const entry = this.pending.get(upstreamId);
     if (!entry) return;
+    if (!entry.handedTo) return entry.resolve({ kind: 'not_delivered', reason });
     this.sendCancel(upstreamId, reasonForServer);
     entry.resolve({ kind: 'failed', reason });
   }
 
   /** @internal A message from a seat (notification or response), as is. */
   sendRaw(message: JsonRpcMessage): void {
-    this.ready()
-      .then((link) => link.send(message))
-      .catch((error: unknown) => this.options.logger.warn({ err: error, server: this.options.server }, 'could not forward a client message'));
+    const deliver = (link: UpstreamLink): Promise<void> =>
+      link.send(message).catch((error: unknown) => {
+        // Nobody is left upstream to hear it (an answer to the old session's question, say).
+        if (error instanceof UpstreamSessionEndedError) this.sessionEnded(link, error.message);
+        this.options.logger.warn({ err: error, server: this.options.server }, 'could not forward a client message');
+      });
+    // On an open connection, handed over at once: a request the client sent after this message
+    // (`initialized`, then a call, in one stdio read) must not overtake it.
+    if (this.link) return void deliver(this.link);
+    this.ready().then(deliver, (error: unknown) => this.options.logger.warn({ err: error, server: this.options.server }, 'could not forward a client message'));
   }
 
   /** The connection, opened (after any restart delay) and initialized when it is not. */
@@ -284,6 +347,19 @@ export class UpstreamChannel {
     if (typeof version === 'string') link?.setProtocolVersion(version);
   }
 
+  /** The server no longer knows the session `link` carried: a new one is opened (after the
+   *  restart delay, 100 ms the first time); answers still due on the old one cannot come. */
+  private sessionEnded(link: UpstreamLink, reason: string): void {
+    if (this.link !== link) return;
+    this.link = undefined;
+    for (const entry of [...this.pending.values()]) if (entry.sentOn === link) entry.resolve({ kind: 'failed', reason: `the server ended the session: ${reason}` });
+    // Closed by the gateway (onLinkClosed then leaves the pending requests alone), once the sends
+    // in progress on it have their answers: each may be a 404 to send again too.
+    this.dropped.add(link);
+    if (!this.sending.has(link)) this.sendSettled(link);
+    this.noteFailure(reason);
+  }
+
   private onLinkClosed(link: UpstreamLink, reason: string): void {
     // Closed while being initialized: the handshake fails, and opening it counts the failure.
     if (this.connecting === link) return this.failAll(`upstream closed: ${reason}`);
@@ -339,8 +415,9 @@ export class UpstreamChannel {
     this.link?.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: upstreamId, reason } }).catch(() => undefined);
   }
 
+  /** Ends every request in flight: one never handed to a connection provably did not run. */
   private failAll(reason: string): void {
-    for (const entry of [...this.pending.values()]) entry.resolve({ kind: 'failed', reason });
+    for (const entry of [...this.pending.values()]) entry.resolve(entry.handedTo ? { kind: 'failed', reason } : { kind: 'not_delivered', reason });
   }
 }
 

@@ -8,9 +8,10 @@ import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import type { Logger } from '../../lib/logger.js';
 import { DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES } from './message-bound.js';
 import { StdioUpstreamTransport } from './stdio-upstream-transport.js';
-import { linkFromTransport, type UpstreamLink } from './upstream-link.js';
+import { linkFromTransport, UpstreamSessionEndedError, type UpstreamLink } from './upstream-link.js';
 import { modernFetch } from './modern-fetch.js';
 import { boundedFetch, watchedFetch, type LostHandler } from './watched-fetch.js';
+import { sendAfterEventStream } from './event-stream-gate.js';
 import { sessionHeaders, withOwnEventStream } from './own-event-stream-fetch.js';
 import { createUpstreamEventStream } from './upstream-event-stream.js';
 
@@ -45,7 +46,8 @@ export async function connectStdio(spec: Extract<UpstreamSpec, { kind: 'stdio' }
 async function connectStreamable(url: string, headers: Readonly<Record<string, string>>, maxMessageBytes: number): Promise<UpstreamLink> {
   let onLost: LostHandler = () => {};
   // The SDK keeps the POSTs; its GET event stream is answered 405 here ("none offered") and opened
-  // by our own node:http reader instead, at the moment the SDK would have opened it (decision 018).
+  // by our own node:http reader instead, at the moment the SDK would have opened it (decision 018),
+  // and the session's next messages wait for the server to hold it (decision 021).
   const events = createUpstreamEventStream({
     url: new URL(url),
     headers: () => sessionHeaders(transport, headers),
@@ -55,7 +57,7 @@ async function connectStreamable(url: string, headers: Readonly<Record<string, s
   });
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { ...headers } },
-    fetch: withOwnEventStream(watchedFetch((id, reason) => onLost(id, reason), fetch, maxMessageBytes), () => events.open()),
+    fetch: withOwnEventStream(watchedFetch((id, reason) => onLost(id, reason), fetch, maxMessageBytes)),
   });
   await transport.start();
   const link = linkFromTransport(transport, `Streamable HTTP server ${url}`, {
@@ -70,7 +72,19 @@ async function connectStreamable(url: string, headers: Readonly<Record<string, s
     },
   });
   link.onClose(() => events.close());
-  return link;
+  const send = async (message: JsonRpcMessage): Promise<void> => {
+    const session = transport.sessionId;
+    try {
+      await link.send(message);
+    } catch (error) {
+      // The spec's signal that a session is gone: 404 to a request that carried its id.
+      if (session !== undefined && error instanceof StreamableHTTPError && error.code === 404) {
+        throw new UpstreamSessionEndedError(`the server no longer knows session ${session} (HTTP 404)`);
+      }
+      throw error;
+    }
+  };
+  return { ...link, send: sendAfterEventStream(send, () => events.open()) };
 }
 
 /** Streamable HTTP to a 2026-07-28 server: every POST carries the mirrored headers, no session. */

@@ -54,23 +54,38 @@ export function verdictOf(answer: unknown): EraVerdict {
 }
 
 /** Probes a stdio child over its (fresh, unused) link. `exited`: the child ended on the probe. */
-export function probeStdio(link: UpstreamLink, timeoutMs: number): Promise<EraVerdict & { exited?: boolean }> {
+export async function probeStdio(link: UpstreamLink, timeoutMs: number): Promise<EraVerdict & { exited?: boolean }> {
+  const outcome = await askOnLink(link, discoverRequest(), timeoutMs);
+  switch (outcome.kind) {
+    case 'answer':
+      return verdictOf(outcome.message);
+    case 'timeout':
+      return { era: 'legacy', reason: `no answer to server/discover within ${timeoutMs} ms` };
+    case 'ended':
+      return { era: 'legacy', reason: `the server exited on server/discover (${outcome.reason})`, exited: true };
+  }
+}
+
+export type LinkAnswer = { kind: 'answer'; message: JsonRpcMessage } | { kind: 'timeout' } | { kind: 'ended'; reason: string };
+
+/** Sends one request of the gateway's own (a string id) on a link nothing else uses yet, and waits
+ *  for its answer, the link's end, or `timeoutMs`. Later messages are dropped until a channel takes over. */
+export function askOnLink(link: UpstreamLink, request: JsonRpcRequest, timeoutMs: number): Promise<LinkAnswer> {
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (verdict: EraVerdict & { exited?: boolean }): void => {
+    const settle = (outcome: LinkAnswer): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // Later messages (a late answer to the probe) are dropped until the channel takes over.
       link.onMessage(() => undefined);
-      resolve(verdict);
+      resolve(outcome);
     };
-    const timer = setTimeout(() => settle({ era: 'legacy', reason: `no answer to server/discover within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(() => settle({ kind: 'timeout' }), timeoutMs);
     link.onMessage((message: JsonRpcMessage) => {
-      if ('id' in message && message.id === PROBE_ID && !('method' in message)) settle(verdictOf(message));
+      if ('id' in message && message.id === request.id && !('method' in message)) settle({ kind: 'answer', message });
     });
-    link.onClose((reason) => settle({ era: 'legacy', reason: `the server exited on server/discover (${reason})`, exited: true }));
-    link.send(discoverRequest()).catch((error: unknown) => settle({ era: 'legacy', reason: `could not send server/discover: ${(error as Error).message}`, exited: true }));
+    link.onClose((reason) => settle({ kind: 'ended', reason }));
+    link.send(request).catch((error: unknown) => settle({ kind: 'ended', reason: `could not send ${request.method}: ${(error as Error).message}` }));
   });
 }
 
@@ -83,9 +98,7 @@ export async function probeHttp(url: string, headers: Readonly<Record<string, st
     body,
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const contentType = response.headers.get('content-type') ?? '';
-  const answer = contentType.includes('text/event-stream') ? answerInEventStream(bytes, maxMessageBytes) : parseOrUndefined(new TextDecoder().decode(bytes));
+  const answer = await readAnswer(response, PROBE_ID, maxMessageBytes);
   if (response.status === 200 || response.status === 400) {
     const verdict = verdictOf(answer);
     // An HTTP 200 error from a legacy server (method not found) and a bare 400 both say legacy.
@@ -96,13 +109,20 @@ export async function probeHttp(url: string, headers: Readonly<Record<string, st
   return { era: 'legacy', reason: `server/discover got HTTP ${response.status}`, ...(response.status >= 500 ? { tentative: true } : {}) };
 }
 
-/** The probe's answer among the events of an SSE answer stream (read with the event-stream parser). */
-function answerInEventStream(bytes: Uint8Array, maxEventBytes: number): unknown {
+/** The answer to request `id` in an HTTP response: its JSON body, or one event of its SSE stream. */
+export async function readAnswer(response: Response, id: string, maxMessageBytes: number): Promise<unknown> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const contentType = response.headers.get('content-type') ?? '';
+  return contentType.includes('text/event-stream') ? answerInEventStream(bytes, id, maxMessageBytes) : parseOrUndefined(new TextDecoder().decode(bytes));
+}
+
+/** The answer among the events of an SSE answer stream (read with the event-stream parser). */
+function answerInEventStream(bytes: Uint8Array, id: string, maxEventBytes: number): unknown {
   let answer: unknown;
   const parser = createSseParser(maxEventBytes, {
     onEvent: ({ data }) => {
       const message = parseOrUndefined(data);
-      if (answer === undefined && isObject(message) && message['id'] === PROBE_ID) answer = message;
+      if (answer === undefined && isObject(message) && message['id'] === id) answer = message;
     },
     onOversize: () => undefined,
   });

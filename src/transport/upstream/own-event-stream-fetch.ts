@@ -1,7 +1,7 @@
-// The fetch wrapper that takes the GET event stream away from the SDK's StreamableHTTPClientTransport
-// (decision 018): its GET is answered with a synthetic 405, which the SDK reads as "the server offers
-// no GET stream", and the accepted POST of notifications/initialized (when the SDK would open the GET
-// itself) tells the caller to open its own (upstream-event-stream.ts).
+// Takes the GET event stream away from the SDK's StreamableHTTPClientTransport (decision 018): its
+// GET is answered with a synthetic 405, which the SDK reads as "the server offers no GET stream",
+// and toolgate opens its own (upstream-event-stream.ts; event-stream-gate.ts says when). A GET
+// with Last-Event-ID is the SDK resuming a request's answer stream: that one goes to the server.
 
 /** What the SDK sends on its requests, read from the transport at each (re)connection. */
 export interface SessionState {
@@ -9,15 +9,12 @@ export interface SessionState {
   readonly protocolVersion?: string | undefined;
 }
 
-export function withOwnEventStream(base: typeof fetch, onInitialized: () => void): typeof fetch {
+export function withOwnEventStream(base: typeof fetch): typeof fetch {
   return async (input, init) => {
-    if (init?.method === 'GET' && acceptsEventStream(init.headers)) {
+    if (init?.method === 'GET' && isStandaloneStream(init.headers)) {
       return new Response(null, { status: 405, statusText: 'GET event stream opened by toolgate' });
     }
-    const response = await base(input, init);
-    // As the SDK: only an accepted (202) initialized notification starts the event stream.
-    if (response.status === 202 && isInitializedNotification(init)) setImmediate(onInitialized);
-    return response;
+    return base(input, init);
   };
 }
 
@@ -29,17 +26,9 @@ export function sessionHeaders(session: SessionState, configured: Readonly<Recor
   return { ...headers, ...configured };
 }
 
-function acceptsEventStream(headers: HeadersInit | undefined): boolean {
+/** The SDK's GET for the session's own stream; not one resuming an answer (Last-Event-ID). */
+function isStandaloneStream(headers: HeadersInit | undefined): boolean {
   if (!headers) return false;
-  const accept = new Headers(headers).get('accept') ?? '';
-  return accept.includes('text/event-stream');
-}
-
-function isInitializedNotification(init: RequestInit | undefined): boolean {
-  if (init?.method !== 'POST' || typeof init.body !== 'string' || !init.body.includes('notifications/initialized')) return false;
-  try {
-    return (JSON.parse(init.body) as { method?: unknown }).method === 'notifications/initialized';
-  } catch {
-    return false;
-  }
+  const all = new Headers(headers);
+  return (all.get('accept') ?? '').includes('text/event-stream') && !all.has('last-event-id');
 }

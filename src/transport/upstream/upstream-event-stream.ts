@@ -2,6 +2,8 @@
 // request), read with node:http instead of the SDK's fetch + web streams pipeline, which costs ~50 KB
 // of heap per session against ~6 KB (see docs/decisions/018-light-upstream-event-stream.md).
 // Reconnects with Last-Event-ID while open; a 405 answer means the server offers no such stream.
+// `open()` tells when the server has answered the first GET: from then on the server holds the
+// stream, so what it sends outside any request reaches us (an SDK server drops it otherwise).
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -18,8 +20,10 @@ export interface UpstreamEventStreamOptions {
 }
 
 export interface UpstreamEventStream {
-  /** Opens the stream (once; later calls do nothing). */
-  open(): void;
+  /** Opens the stream (once; later calls return the same promise). Resolves when the first GET
+   *  has its answer — the stream is held by the server, or refused (405, an error) — or failed
+   *  to connect, or the stream was closed; never rejects. */
+  open(): Promise<void>;
   /** Ends the stream for good. */
   close(): void;
 }
@@ -32,7 +36,8 @@ const MAX_FAILED_ATTEMPTS = 3;
 export function createUpstreamEventStream(options: UpstreamEventStreamOptions): UpstreamEventStream {
   const { url } = options;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  let opened = false;
+  let opened: Promise<void> | undefined;
+  let answered: () => void = () => undefined;
   let closed = false;
   let current: ClientRequest | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -83,9 +88,11 @@ export function createUpstreamEventStream(options: UpstreamEventStreamOptions): 
       if (ended) return;
       ended = true;
       current = undefined;
+      answered();
       why();
     };
     const req = send(url, { method: 'GET', headers }, (response) => {
+      answered();
       const status = response.statusCode ?? 0;
       if (status === 405) {
         response.resume();
@@ -121,12 +128,17 @@ export function createUpstreamEventStream(options: UpstreamEventStreamOptions): 
 
   return {
     open() {
-      if (opened || closed) return;
-      opened = true;
-      connect();
+      if (opened) return opened;
+      opened = new Promise<void>((resolve) => {
+        answered = resolve;
+      });
+      if (closed) answered();
+      else connect();
+      return opened;
     },
     close() {
       closed = true;
+      answered();
       if (timer) clearTimeout(timer);
       timer = undefined;
       current?.destroy();

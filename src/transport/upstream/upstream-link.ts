@@ -35,7 +35,13 @@ const CLOSE_STEP_MS = 2_000;
 
 /** A send refused because the link had already closed: nothing was written anywhere. */
 export class LinkClosedError extends Error {
-  override readonly name = 'LinkClosedError';
+  override readonly name: string = 'LinkClosedError';
+}
+
+/** The server answered 404 to a request of an HTTP session it no longer knows (it restarted, or
+ *  timed the session out): the request was not handled, and the link is of no more use. */
+export class UpstreamSessionEndedError extends LinkClosedError {
+  override readonly name = 'UpstreamSessionEndedError';
 }
 
 /** Adapts a started SDK transport to an UpstreamLink. */
