@@ -30,39 +30,55 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 
-async function serveHttp(createServer: () => Server, port: number, label: string, extra: HttpServeOptions): Promise<void> {
+/** Streamable HTTP sessions of one endpoint: one Server per session, the Host header checked. */
+export interface SessionHandler {
+  /** Serves one request; `parsedBody` when the caller has already read the body. */
+  handle(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
+  /** The Host values accepted (DNS rebinding protection), once the port is known. */
+  allowHosts(hosts: string[]): void;
+}
+
+export function createSessionHandler(createServer: () => Server, extra: HttpServeOptions = {}): SessionHandler {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let allowedHosts: string[] = [];
+  return {
+    allowHosts: (hosts) => {
+      allowedHosts = hosts;
+    },
+    handle: async (req, res, parsedBody) => {
+      const sessionId = req.headers['mcp-session-id'];
+      if (typeof sessionId === 'string') {
+        const transport = sessions.get(sessionId);
+        if (!transport) return sendError(res, 404, 'Session not found');
+        return transport.handleRequest(req, res, parsedBody);
+      }
+      if (req.method !== 'POST') return sendError(res, 400, 'Bad Request: no Mcp-Session-Id header');
+      // A POST without a session may only be `initialize`; the transport itself rejects anything else.
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => void sessions.set(id, transport),
+        onsessionclosed: (id) => void sessions.delete(id),
+        enableDnsRebindingProtection: true,
+        allowedHosts,
+        ...extra,
+      });
+      transport.onclose = () => {
+        if (transport.sessionId) sessions.delete(transport.sessionId);
+      };
+      const server = createServer();
+      await server.connect(transport);
+      await transport.handleRequest(req, res, parsedBody);
+      if (!transport.sessionId) await server.close();
+    },
+  };
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/mcp') return sendError(res, 404, 'Not found: the endpoint is /mcp');
-    const sessionId = req.headers['mcp-session-id'];
-    if (typeof sessionId === 'string') {
-      const transport = sessions.get(sessionId);
-      if (!transport) return sendError(res, 404, 'Session not found');
-      return transport.handleRequest(req, res);
-    }
-    if (req.method !== 'POST') return sendError(res, 400, 'Bad Request: no Mcp-Session-Id header');
-    // A POST without a session may only be `initialize`; the transport itself rejects anything else.
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void sessions.set(id, transport),
-      onsessionclosed: (id) => void sessions.delete(id),
-      enableDnsRebindingProtection: true,
-      allowedHosts,
-      ...extra,
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    const server = createServer();
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-    if (!transport.sessionId) await server.close();
-  }
-
+/** Listens on loopback and prints `listening on http://127.0.0.1:<port>/mcp`; requests for another
+ *  path are 404. `handle` gets the rest; `onPort` learns the port before the first request. */
+export async function listenMcp(port: number, label: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, onPort: (port: number) => void): Promise<void> {
   const http = createHttpServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const served = new URL(req.url ?? '/', 'http://localhost').pathname === '/mcp' ? handle(req, res) : Promise.resolve(sendError(res, 404, 'Not found: the endpoint is /mcp'));
+    served.catch((error: unknown) => {
       process.stderr.write(`${label}: request failed: ${String(error)}\n`);
       if (!res.headersSent) sendError(res, 500, 'Internal server error');
       else res.end();
@@ -73,9 +89,18 @@ async function serveHttp(createServer: () => Server, port: number, label: string
     http.listen(port, '127.0.0.1', () => resolve());
   });
   const bound = (http.address() as AddressInfo).port;
-  // Loopback only, and Host checked: a browser page cannot reach the server through DNS rebinding.
-  allowedHosts = [`127.0.0.1:${bound}`, `localhost:${bound}`];
+  onPort(bound);
   process.stderr.write(`listening on http://127.0.0.1:${bound}/mcp\n`);
+}
+
+/** Loopback only, and Host checked: a browser page cannot reach the server through DNS rebinding. */
+export function loopbackHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`];
+}
+
+async function serveHttp(createServer: () => Server, port: number, label: string, extra: HttpServeOptions): Promise<void> {
+  const sessions = createSessionHandler(createServer, extra);
+  await listenMcp(port, label, (req, res) => sessions.handle(req, res), (bound) => sessions.allowHosts(loopbackHosts(bound)));
 }
 
 export async function serveMcp(createServer: () => Server, argv: readonly string[], label: string, http: HttpServeOptions = {}): Promise<void> {

