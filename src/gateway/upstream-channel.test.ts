@@ -66,13 +66,22 @@ function fakeLink(answer: (message: JsonRpcMessage) => Record<string, unknown> |
   return link;
 }
 
+const INITIALIZED_AS = { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } };
+/** What the link reports for a session the server no longer knows (its 404). */
+const forgotten = (): UpstreamSessionEndedError => new UpstreamSessionEndedError('the server no longer knows session s1 (HTTP 404)');
+
+/** A channel whose n-th connection is `links[n]`. */
+function channelOver(server: string, links: readonly UpstreamLink[]): UpstreamChannel {
+  let opened = 0;
+  return new UpstreamChannel({ server, connect: async () => links[opened++]!, requestTimeoutMs: 5_000, logger: silentLogger });
+}
+
 const INITIALIZE = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'c', version: '1' } } } as const;
 
 test('a request the server refuses for a session it forgot is sent again, once, on a new session initialized as the old one', async () => {
-  const forgot = (message: JsonRpcMessage) => ('method' in message && message.method === 'tools/list' ? new UpstreamSessionEndedError('the server no longer knows session s1 (HTTP 404)') : { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } });
-  const links = [fakeLink(forgot), fakeLink((message) => ('method' in message && message.method === 'tools/list' ? { tools: [] } : { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } })), fakeLink(forgot)];
-  let opened = 0;
-  const channel = new UpstreamChannel({ server: 'restarted', connect: async () => links[opened++]!, requestTimeoutMs: 5_000, logger: silentLogger });
+  const forgot = (message: JsonRpcMessage) => ('method' in message && message.method === 'tools/list' ? forgotten() : INITIALIZED_AS);
+  const links = [fakeLink(forgot), fakeLink((message) => ('method' in message && message.method === 'tools/list' ? { tools: [] } : INITIALIZED_AS)), fakeLink(forgot)];
+  const channel = channelOver('restarted', links);
   const seat = channel.join({ deliver: () => undefined });
   try {
     assert.equal((await seat.forward(INITIALIZE)).kind, 'answered');
@@ -91,7 +100,7 @@ test('a request the server refuses for a session it forgot is sent again, once, 
 });
 
 test('a client notification and the request after it reach the server in that order', async () => {
-  const link = fakeLink(() => ({ protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } }));
+  const link = fakeLink(() => INITIALIZED_AS);
   const channel = new UpstreamChannel({ server: 'ordered', connect: async () => link, requestTimeoutMs: 5_000, logger: silentLogger });
   const seat = channel.join({ deliver: () => undefined });
   try {
@@ -108,10 +117,9 @@ test('a client notification and the request after it reach the server in that or
 
 test('a request refused twice for a forgotten session is not sent a third time: not delivered', async () => {
   const forgets = () =>
-    fakeLink((message) => ('method' in message && message.method === 'tools/list' ? new UpstreamSessionEndedError('the server no longer knows the session (HTTP 404)') : { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } }));
+    fakeLink((message) => ('method' in message && message.method === 'tools/list' ? forgotten() : INITIALIZED_AS));
   const links = [forgets(), forgets(), forgets()];
-  let opened = 0;
-  const channel = new UpstreamChannel({ server: 'forgetful', connect: async () => links[opened++]!, requestTimeoutMs: 5_000, logger: silentLogger });
+  const channel = channelOver('forgetful', links);
   const seat = channel.join({ deliver: () => undefined });
   try {
     await seat.forward(INITIALIZE);
@@ -125,7 +133,7 @@ test('a request refused twice for a forgotten session is not sent a third time: 
 });
 
 test('two calls refused together for a forgotten session are both sent again: the old connection is closed only after both were refused', async () => {
-  const answer = () => ({ protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } });
+  const answer = () => INITIALIZED_AS;
   // The forgotten session: its 404s come a moment later; closing it aborts what is still being sent.
   const inFlight = new Set<(error: Error) => void>();
   const old = fakeLink(answer);
@@ -135,7 +143,7 @@ test('two calls refused together for a forgotten session are both sent again: th
     old.sent.push(message);
     await new Promise<void>((resolve, reject) => {
       inFlight.add(reject);
-      setTimeout(() => reject(new UpstreamSessionEndedError('the server no longer knows session s1 (HTTP 404)')), 5 + inFlight.size * 5);
+      setTimeout(() => reject(forgotten()), 5 + inFlight.size * 5);
     });
   };
   const close = old.close;
@@ -145,8 +153,7 @@ test('two calls refused together for a forgotten session are both sent again: th
   };
   const fresh = fakeLink((message) => ('method' in message && message.method === 'tools/call' ? { content: [] } : answer()));
   const links = [old, fresh];
-  let opened = 0;
-  const channel = new UpstreamChannel({ server: 'restarted', connect: async () => links[opened++]!, requestTimeoutMs: 5_000, logger: silentLogger });
+  const channel = channelOver('restarted', links);
   const seat = channel.join({ deliver: () => undefined });
   try {
     await seat.forward(INITIALIZE);
@@ -160,16 +167,15 @@ test('two calls refused together for a forgotten session are both sent again: th
 });
 
 test('a resent call whose new connection dies while it is initialized is not delivered (it never ran), not "may have run"', async () => {
-  const answer = () => ({ protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } });
-  const old = fakeLink((message) => ('method' in message && message.method === 'tools/call' ? new UpstreamSessionEndedError('the server no longer knows session s1 (HTTP 404)') : answer()));
+  const answer = () => INITIALIZED_AS;
+  const old = fakeLink((message) => ('method' in message && message.method === 'tools/call' ? forgotten() : answer()));
   // The new connection ends while its initialize is in flight.
   const dying = fakeLink((message) => {
     if ('method' in message && message.method === 'initialize') setImmediate(() => dying.crash('the server went away'));
     return undefined;
   });
   const links = [old, dying];
-  let opened = 0;
-  const channel = new UpstreamChannel({ server: 'gone', connect: async () => links[opened++]!, requestTimeoutMs: 5_000, logger: silentLogger });
+  const channel = channelOver('gone', links);
   const seat = channel.join({ deliver: () => undefined });
   try {
     await seat.forward(INITIALIZE);

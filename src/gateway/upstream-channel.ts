@@ -81,9 +81,7 @@ export class UpstreamChannel {
   private connecting: UpstreamLink | undefined;
   private opening: Promise<UpstreamLink> | undefined;
   private readonly pending = new Map<number, PendingRequest>();
-  /** Sends in progress, per connection. */
-  private readonly sending = new Map<UpstreamLink, number>();
-  /** Connections of forgotten sessions, closed when their last send settles. */
+  /** Connections of forgotten sessions, closed once no request is still being written to them. */
   private readonly dropped = new Set<UpstreamLink>();
   private readonly byProgressToken = new Map<string, PendingRequest>();
   private readonly seats = new Set<Seat>();
@@ -129,10 +127,12 @@ export class UpstreamChannel {
     clearTimeout(this.restartTimer);
     this.endRestartWait?.();
     this.failAll('the upstream connection was closed');
+    const dropped = [...this.dropped];
+    this.dropped.clear();
     const link = this.link ?? (await this.opening?.catch(() => undefined));
     this.link = undefined;
     this.opening = undefined;
-    await link?.close().catch(() => undefined);
+    await Promise.all([link, ...dropped].map((each) => each?.close().catch(() => undefined)));
   }
 
   /** @internal Seats' entry points. */
@@ -201,29 +201,29 @@ export class UpstreamChannel {
       entry.resolve({ kind: 'timeout', afterMs: entry.timeoutMs });
     }, entry.timeoutMs);
     entry.handedTo = link;
-    this.sending.set(link, (this.sending.get(link) ?? 0) + 1);
-    link
-      .send(entry.message)
-      .then(
-        () => {
-          entry.sentOn = link;
-        },
-        (error: unknown) => {
-          const reason = (error as Error).message;
-          // The server forgot the session (it restarted): nothing ran. Sent again, once, on a new
-          // session — opened and initialized as this one was, its event stream held first.
-          if (error instanceof UpstreamSessionEndedError && !entry.resent && entry.message.method !== 'initialize') {
-            entry.resent = true;
-            entry.handedTo = undefined;
-            this.sessionEnded(link, reason);
-            if (this.pending.get(upstreamId) === entry) this.sendWhenReady(entry);
-            return;
-          }
-          // A 5xx, a broken connection, a bad answer: the server may have run it.
-          entry.resolve(provesNotSent(error) ? { kind: 'not_delivered', reason } : { kind: 'failed', reason });
-        },
-      )
-      .finally(() => this.sendSettled(link));
+    link.send(entry.message).then(
+      () => {
+        entry.sentOn = link;
+        this.closeIfDropped(link);
+      },
+      (error: unknown) => {
+        const reason = (error as Error).message;
+        // The server forgot the session (it restarted): nothing ran. Sent again, once, on a new
+        // session — opened and initialized as this one was, its event stream held first.
+        if (error instanceof UpstreamSessionEndedError && !entry.resent && entry.message.method !== 'initialize') {
+          entry.resent = true;
+          entry.handedTo = undefined;
+          this.sessionEnded(link, reason);
+          // A sibling refused after the session was dropped: it may be the last one being sent there.
+          this.closeIfDropped(link);
+          if (this.pending.get(upstreamId) === entry) this.sendWhenReady(entry);
+          return;
+        }
+        // A 5xx, a broken connection, a bad answer: the server may have run it.
+        entry.resolve(provesNotSent(error) ? { kind: 'not_delivered', reason } : { kind: 'failed', reason });
+        this.closeIfDropped(link);
+      },
+    );
   }
 
   /** Until it is sent, a request waits for the connection (a restart, a child starting). */
@@ -236,13 +236,14 @@ export class UpstreamChannel {
     );
   }
 
-  /** A connection dropped for a forgotten session is closed once nothing is being written to it:
-   *  closing aborts what is in flight, and a send still reading its own 404 must see it. */
-  private sendSettled(link: UpstreamLink): void {
-    const left = (this.sending.get(link) ?? 1) - 1;
-    if (left > 0) return void this.sending.set(link, left);
-    this.sending.delete(link);
-    if (this.dropped.delete(link)) void link.close().catch(() => undefined);
+  /** A connection dropped for a forgotten session is closed once no request still waits for its
+   *  send there: closing aborts what is in flight, and a send still reading its own 404 must see it.
+   *  (Nothing to look at unless a session was forgotten: no cost on the usual path.) */
+  private closeIfDropped(link: UpstreamLink): void {
+    if (!this.dropped.has(link)) return;
+    for (const entry of this.pending.values()) if (entry.handedTo === link && entry.sentOn === undefined) return;
+    this.dropped.delete(link);
+    void link.close().catch(() => undefined);
   }
 
   /** @internal Tells the server to stop, and fails the request here now: SDK servers never answer
@@ -258,16 +259,17 @@ export class UpstreamChannel {
 
   /** @internal A message from a seat (notification or response), as is. */
   sendRaw(message: JsonRpcMessage): void {
+    const failed = (error: unknown): void => this.options.logger.warn({ err: error, server: this.options.server }, 'could not forward a client message');
     const deliver = (link: UpstreamLink): Promise<void> =>
       link.send(message).catch((error: unknown) => {
         // Nobody is left upstream to hear it (an answer to the old session's question, say).
         if (error instanceof UpstreamSessionEndedError) this.sessionEnded(link, error.message);
-        this.options.logger.warn({ err: error, server: this.options.server }, 'could not forward a client message');
+        failed(error);
       });
     // On an open connection, handed over at once: a request the client sent after this message
     // (`initialized`, then a call, in one stdio read) must not overtake it.
     if (this.link) return void deliver(this.link);
-    this.ready().then(deliver, (error: unknown) => this.options.logger.warn({ err: error, server: this.options.server }, 'could not forward a client message'));
+    this.ready().then(deliver, failed);
   }
 
   /** The connection, opened (after any restart delay) and initialized when it is not. */
@@ -356,7 +358,7 @@ export class UpstreamChannel {
     // Closed by the gateway (onLinkClosed then leaves the pending requests alone), once the sends
     // in progress on it have their answers: each may be a 404 to send again too.
     this.dropped.add(link);
-    if (!this.sending.has(link)) this.sendSettled(link);
+    this.closeIfDropped(link);
     this.noteFailure(reason);
   }
 

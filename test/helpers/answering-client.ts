@@ -3,8 +3,9 @@
 // answer came back in the tool's result. Used with test/fixtures/asking-server.ts.
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientSetup } from './mcp-clients.js';
+import { textOf } from './tool-calls.js';
 
 export interface AnsweringClient {
   setup: ClientSetup;
@@ -50,15 +51,11 @@ export function answeringClient(label: string): AnsweringClient {
   };
 }
 
-export function resultText(result: unknown): string {
-  return (result as CallToolResult).content.map((block) => (block.type === 'text' ? block.text : `[${block.type}]`)).join('\n');
-}
-
 /** Calls `tool` and checks its result carries what the server was answered; fails fast (a lost
  *  question would otherwise wait out the SDK's 60 s timeout). */
 export async function expectAnswered(client: Client, tool: string, expected: string, what: string): Promise<void> {
   const result = await client.callTool({ name: tool, arguments: {} }, undefined, { timeout: 10_000 }).catch((error: unknown) => {
     throw new Error(`${what}: ${tool}: ${(error as Error).message}`);
   });
-  assert.equal(resultText(result), expected, `${what}: ${tool}`);
+  assert.equal(textOf(result), expected, `${what}: ${tool}`);
 }

@@ -1,6 +1,6 @@
 // SDK clients for integration tests that need more than the harness's plain client: declared
 // capabilities with their handlers (sampling, elicitation, roots), notification recorders, a
-// direct stdio connection to a server (the reference the gateway's answers are compared with), and
+// direct connection to a server over stdio or HTTP (the reference the gateway's answers are compared with), and
 // SDK 2.x clients in either era plus raw 2026-07-28 POSTs.
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment as getModernDefaultEnvironment, StdioClientTransport as ModernStdioTransport } from '@modelcontextprotocol/client/stdio';
@@ -36,6 +36,13 @@ export async function connectThroughGateway(gatewayUrl: string, server: string, 
 export async function connectDirect(command: string, args: string[], options: ClientSetup = {}): Promise<Client> {
   const client = newClient(options);
   await client.connect(new StdioClientTransport({ command, args, stderr: 'pipe' }));
+  return client;
+}
+
+/** A client connected straight to a Streamable HTTP server's URL, with no gateway in between. */
+export async function connectDirectHttp(url: string, options: ClientSetup = {}): Promise<Client> {
+  const client = newClient(options);
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return client;
 }
 

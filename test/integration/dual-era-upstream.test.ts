@@ -4,10 +4,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { resultText } from '../helpers/answering-client.js';
+
+import { textOf } from '../helpers/tool-calls.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
-import { connectModernThroughGateway, connectThroughGateway, newClient, NotificationLog } from '../helpers/mcp-clients.js';
+import { connectDirectHttp, connectModernThroughGateway, connectThroughGateway, NotificationLog, postModern } from '../helpers/mcp-clients.js';
 import { CONFORMANCE_SERVER, MODERN_SERVER } from '../helpers/paths.js';
 import { startHttpFixture, type HttpFixture } from '../helpers/spawn-http-server.js';
 
@@ -45,12 +45,6 @@ async function waitForQuiet(count: () => number, quietMs: number, limitMs: numbe
   return last;
 }
 
-async function connectDirect(url: string, log: NotificationLog): Promise<Client> {
-  const client = newClient({ setup: (c) => log.attach(c) });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
-}
-
 describe('a dual-era upstream through the gateway', { timeout: 2 * 60_000 }, () => {
   let fixture: HttpFixture;
   let gateway: TestGateway;
@@ -76,14 +70,10 @@ describe('a dual-era upstream through the gateway', { timeout: 2 * 60_000 }, () 
   });
 
   test('the fixture really is dual-era: it answers server/discover and initialize', async () => {
-    const discover = await fetch(fixture.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
-    });
-    assert.deepEqual(((await discover.json()) as { result: { supportedVersions: string[] } }).result.supportedVersions, ['2026-07-28']);
+    const discover = await postModern(fixture.url, undefined, { method: 'server/discover' });
+    assert.deepEqual(discover.body?.result?.['supportedVersions'], ['2026-07-28']);
     const log = new NotificationLog();
-    const legacy = await connectDirect(fixture.url, log);
+    const legacy = await connectDirectHttp(fixture.url, { setup: (c) => log.attach(c) });
     assert.equal(legacy.getServerCapabilities()?.resources?.subscribe, true);
     await legacy.close();
   });
@@ -91,7 +81,7 @@ describe('a dual-era upstream through the gateway', { timeout: 2 * 60_000 }, () 
   for (const server of ['dual', 'dual-forced'] as const) {
     test(`a 2025 client subscribes, hears updates and unsubscribes exactly as directly (${server === 'dual' ? 'era: auto' : 'era: dual'})`, async () => {
       const directLog = new NotificationLog();
-      const direct = await connectDirect(fixture.url, directLog);
+      const direct = await connectDirectHttp(fixture.url, { setup: (c) => directLog.attach(c) });
       const throughLog = new NotificationLog();
       const through = await connectThroughGateway(gateway.url, server, token, { setup: (c) => throughLog.attach(c) });
       try {
@@ -105,7 +95,7 @@ describe('a dual-era upstream through the gateway', { timeout: 2 * 60_000 }, () 
         assert.equal(throughLife.updatesAfter, 0);
         // And the legacy-only parts of the session: logging level, a tool that asks nothing.
         await through.setLoggingLevel('warning');
-        assert.equal(resultText(await through.callTool({ name: 'test_simple_text', arguments: {} })), 'This is a simple text response for testing.');
+        assert.equal(textOf(await through.callTool({ name: 'test_simple_text', arguments: {} })), 'This is a simple text response for testing.');
       } finally {
         await direct.close();
         await through.close();
@@ -118,7 +108,7 @@ describe('a dual-era upstream through the gateway', { timeout: 2 * 60_000 }, () 
     try {
       const names = (await client.listTools()).tools.map((tool) => tool.name);
       assert.ok(names.includes('test_simple_text') && !names.includes('test_sampling'), `the modern side's tools: ${names.join(', ')}`);
-      assert.equal(resultText(await client.callTool({ name: 'test_simple_text', arguments: {} })), 'This is a simple text response for testing.');
+      assert.equal(textOf(await client.callTool({ name: 'test_simple_text', arguments: {} })), 'This is a simple text response for testing.');
       const read = await client.readResource({ uri: 'test://static-text' });
       assert.equal((read.contents[0] as { text?: string }).text, 'This is the content of the static text resource.');
     } finally {
@@ -135,7 +125,7 @@ describe('a dual-era upstream through the gateway', { timeout: 2 * 60_000 }, () 
       // The legacy side has every tool, the asking ones too.
       const names = (await modern.listTools()).tools.map((tool) => tool.name);
       assert.ok(names.includes('test_sampling'), names.join(', '));
-      assert.equal(resultText(await modern.callTool({ name: 'test_simple_text', arguments: {} })), 'This is a simple text response for testing.');
+      assert.equal(textOf(await modern.callTool({ name: 'test_simple_text', arguments: {} })), 'This is a simple text response for testing.');
     } finally {
       await legacy.close();
       await modern.close();
@@ -147,7 +137,7 @@ describe('a dual-era upstream through the gateway', { timeout: 2 * 60_000 }, () 
     try {
       // Bridged over the modern era, listChanged would be cut (a modern server sends it only on listen streams).
       assert.deepEqual(client.getServerCapabilities()?.tools, { listChanged: true });
-      assert.equal(resultText(await client.callTool({ name: 'echo', arguments: { text: 'hi' } })), 'echo: hi');
+      assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'hi' } })), 'echo: hi');
     } finally {
       await client.close();
     }

@@ -8,7 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { answeringClient, ASKING_TOOLS, expectAnswered, resultText } from '../helpers/answering-client.js';
+import { answeringClient, ASKING_TOOLS, expectAnswered } from '../helpers/answering-client.js';
+import { textOf } from '../helpers/tool-calls.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { connectModernThroughGateway, connectThroughGateway, NotificationLog } from '../helpers/mcp-clients.js';
 import { ASKING_SERVER } from '../helpers/paths.js';
@@ -69,7 +70,7 @@ describe('server-to-client requests through the gateway, right after connecting'
       try {
         for (const { tool, answer } of ASKING_TOOLS) await expectAnswered(client, tool, answer('asked'), 'asked');
         assert.equal(asked.asked, ASKING_TOOLS.length);
-        assert.equal(resultText(await client.callTool({ name: 'notify_on_stream', arguments: {} })), 'notified');
+        assert.equal(textOf(await client.callTool({ name: 'notify_on_stream', arguments: {} })), 'notified');
         await heard.waitFor((n) => n.method === ResourceUpdatedNotificationSchema.shape.method.value, 5_000, 'resources/updated');
         await heard.waitFor((n) => n.method === LoggingMessageNotificationSchema.shape.method.value, 5_000, 'a log message');
         // The other session's own call comes after: anything misrouted to it would have arrived first.
@@ -90,7 +91,7 @@ describe('server-to-client requests through the gateway, right after connecting'
         // A question left unanswered would fail the client's 5 s timeout.
         const result = await client.callTool({ name: tool, arguments: {} }, undefined, { timeout: 5_000 });
         assert.equal(result.isError, true, tool);
-        assert.match(resultText(result), new RegExp(`^error: MCP error -32601: the client did not declare the ${capability} capability`), tool);
+        assert.match(textOf(result), new RegExp(`^error: MCP error -32601: the client did not declare the ${capability} capability`), tool);
       }
     } finally {
       await client.close();
@@ -102,9 +103,9 @@ describe('server-to-client requests through the gateway, right after connecting'
     const modern = await connectModernThroughGateway(granted.url, 'ask-http', token);
     try {
       const sharedResult = await shared.callTool({ name: 'sample_on_stream', arguments: {} }, undefined, { timeout: 5_000 });
-      assert.match(resultText(sharedResult), /^error: MCP error -32601: .*cannot route "sampling\/createMessage" to one client/);
+      assert.match(textOf(sharedResult), /^error: MCP error -32601: .*cannot route "sampling\/createMessage" to one client/);
       const modernResult = await modern.callTool({ name: 'elicit_in_call', arguments: {} }, { timeout: 5_000 });
-      assert.match(resultText(modernResult), /^error: MCP error -32601: .*cannot route "elicitation\/create" to one client/);
+      assert.match(textOf(modernResult), /^error: MCP error -32601: .*cannot route "elicitation\/create" to one client/);
     } finally {
       await shared.close();
       await modern.close();

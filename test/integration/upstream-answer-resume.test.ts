@@ -3,7 +3,8 @@
 // toolgate's upstream client resumes the stream instead of waiting out its timeout.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resultText } from '../helpers/answering-client.js';
+
+import { textOf } from '../helpers/tool-calls.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { connectThroughGateway } from '../helpers/mcp-clients.js';
 import { CONFORMANCE_SERVER } from '../helpers/paths.js';
@@ -27,7 +28,7 @@ test('an answer stream the server closes mid-call is resumed, and the answer arr
     for (let round = 0; round < 3; round += 1) {
       // Waiting out the gateway's 60 s request timeout would fail the client's 5 s one.
       const result = await client.callTool({ name: 'test_reconnection', arguments: {} }, undefined, { timeout: 5_000 });
-      assert.equal(resultText(result), 'Reconnection test completed successfully', `round ${round}`);
+      assert.equal(textOf(result), 'Reconnection test completed successfully', `round ${round}`);
     }
   } finally {
     await client.close();

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { answeringClient, ASKING_TOOLS, expectAnswered, resultText } from '../helpers/answering-client.js';
+import { answeringClient, ASKING_TOOLS, expectAnswered } from '../helpers/answering-client.js';
+import { textOf } from '../helpers/tool-calls.js';
 import { newClient } from '../helpers/mcp-clients.js';
 import { ASKING_SERVER, TOOLGATE_CLI } from '../helpers/paths.js';
 import { startHttpFixture, type HttpFixture } from '../helpers/spawn-http-server.js';
@@ -59,7 +60,7 @@ describe('toolgate wrap --url: questions from an HTTP server reach the stdio cli
           const tools = [...ASKING_TOOLS.slice(start), ...ASKING_TOOLS.slice(0, start)];
           for (const { tool, answer } of tools) await expectAnswered(client, tool, answer(label), `${upstream.label}, start ${start}`);
           const denied = await client.callTool({ name: 'notify_on_stream', arguments: {} });
-          assert.deepEqual([denied.isError, resultText(denied)], [true, '[POLICY DENIED] not from the desktop']);
+          assert.deepEqual([denied.isError, textOf(denied)], [true, '[POLICY DENIED] not from the desktop']);
         } finally {
           await client.close();
         }

@@ -3,6 +3,7 @@
 // its own), and what is sent after that waits for the server's answer to the GET. An SDK server
 // drops what it sends outside any request while it holds no such stream: a question asked the
 // moment a tool runs would be lost to the session's first call.
+import { withinTime } from '../../lib/within-time.js';
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 
 /** How long a session's messages wait for the server to answer its GET before they go anyway: an
@@ -25,7 +26,7 @@ export function sendAfterEventStream(
     if (isInitializedNotification(message)) {
       const sending = send(message);
       gate = sending.then(
-        () => within(openStream(), waitMs),
+        () => withinTime(openStream(), waitMs),
         () => undefined,
       );
       return sending;
@@ -37,14 +38,4 @@ export function sendAfterEventStream(
 
 function isInitializedNotification(message: JsonRpcMessage): boolean {
   return 'method' in message && !('id' in message) && message.method === 'notifications/initialized';
-}
-
-function within(work: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void work.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

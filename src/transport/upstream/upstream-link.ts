@@ -1,6 +1,7 @@
 // One connection to one upstream MCP server, whatever carries it (stdio child, Streamable HTTP,
 // legacy HTTP+SSE). Built on the official SDK's client transports.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { withinTime } from '../../lib/within-time.js';
 import type { JsonRpcId, JsonRpcMessage } from '../../protocol/jsonrpc.js';
 import type { LostHandler } from './watched-fetch.js';
 
@@ -81,14 +82,4 @@ export function linkFromTransport(transport: Transport, description: string, opt
       fireClose('closed by the gateway');
     },
   };
-}
-
-/** Waits for `work` (ignoring its failure) at most `ms`. */
-async function withinTime(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([work.catch(() => undefined), timeout]);
-  clearTimeout(timer);
 }
