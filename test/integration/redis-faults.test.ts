@@ -131,11 +131,18 @@ if (await requireRedis()) {
       assert.equal(warning.level, 40, 'logged at warn');
       assert.equal(warning.tool, 'count');
       assert.doesNotMatch(closed.stderr(), /FAIL OPEN/, 'failMode closed never admits uncounted');
-      // The audit trail says which calls passed uncounted.
+      // The audit trail says which calls passed uncounted. It is another process's, read through a
+      // CLI started per look (each start can take seconds on a loaded machine): looked at for up to
+      // 15 s, and a failure says what the last look saw.
+      let seen = 'nothing yet';
       const uncounted = await waitFor('the audit of the uncounted calls', () => {
         const run = spawnSync(process.execPath, [TOOLGATE_CLI, 'audit', '--json', '-c', join(dir.path, 'open.json')], { encoding: 'utf8' });
-        const events = (JSON.parse(run.stdout || '[]') as AuditEvent[]).filter((event) => /without counting/.test(event.reason ?? ''));
+        const all = JSON.parse(run.stdout || '[]') as AuditEvent[];
+        const events = all.filter((event) => /without counting/.test(event.reason ?? ''));
+        seen = `exit ${run.status}, ${all.length} events, ${events.length} uncounted${run.stderr ? `, stderr: ${run.stderr.slice(0, 300)}` : ''}`;
         return events.length === 3 ? events : undefined;
+      }, 15_000).catch((error: Error) => {
+        throw new Error(`${error.message}; the last look saw ${seen}`);
       });
       for (const event of uncounted) assert.deepEqual([event.tool, event.decision, event.upstreamStatus], ['count', 'allow', 'ok']);
     });
